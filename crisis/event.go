@@ -151,6 +151,9 @@ type AwareSet struct {
 	Aware    Instant    `json:"aware"`
 	Previous *time.Time `json:"previous,omitempty"`
 	Reason   string     `json:"reason,omitempty"`
+	// GapWarning: awareness lies more than MaxAssessmentGap after
+	// detection; a decision explaining the gap is required (3.2).
+	GapWarning bool `json:"gap_warning,omitempty"`
 }
 
 // DetectedSet corrects the detection instant.

@@ -1,0 +1,195 @@
+package crisis
+
+import (
+	"slices"
+	"time"
+)
+
+// Ladder is a reminder schedule relative to a due instant: one ping at each
+// Before offset ahead of due (e.g. 1h, 15m), one at due, then one every
+// Repeat while overdue (0: none).
+type Ladder struct {
+	Before []time.Duration
+	Repeat time.Duration
+}
+
+// Policy holds the reminder ladders per kind of target.
+type Policy struct {
+	Task      Ladder
+	Checklist Ladder
+	Deadline  Ladder
+}
+
+// DefaultPolicy is the product default of issue "core": -1h, -15m, at due,
+// then every 30 min while overdue. Checklist items are due minutes after
+// start, so they get only the at-due ping and a slower overdue repeat.
+func DefaultPolicy() Policy {
+	std := Ladder{Before: []time.Duration{time.Hour, 15 * time.Minute}, Repeat: 30 * time.Minute}
+	return Policy{Task: std, Deadline: std, Checklist: Ladder{Repeat: time.Hour}}
+}
+
+// maxRepeats bounds the overdue repeats so a forgotten task cannot ping
+// forever (a week of 30-minute pings is 336).
+const maxRepeats = 400
+
+// steps returns the ladder's offsets from due, ascending: -Before..., 0.
+func (l Ladder) steps() []time.Duration {
+	out := make([]time.Duration, 0, len(l.Before)+1)
+	for _, b := range l.Before {
+		if b > 0 {
+			out = append(out, -b)
+		}
+	}
+	out = append(out, 0)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// next returns the first step strictly after `after` whose instant is not
+// before notBefore.
+func (l Ladder) next(due time.Time, after *time.Duration, notBefore time.Time) (time.Duration, bool) {
+	ok := func(s time.Duration) bool {
+		return (after == nil || s > *after) && !due.Add(s).Before(notBefore)
+	}
+	for _, s := range l.steps() {
+		if ok(s) {
+			return s, true
+		}
+	}
+	if l.Repeat <= 0 {
+		return 0, false
+	}
+	// First repeat k*Repeat (k >= 1) that satisfies ok.
+	k := int64(1)
+	if after != nil && *after > 0 {
+		k = int64(*after/l.Repeat) + 1
+	}
+	if gap := notBefore.Sub(due); gap > 0 {
+		if kk := int64((gap + l.Repeat - 1) / l.Repeat); kk > k {
+			k = kk
+		}
+	}
+	if k > maxRepeats {
+		return 0, false
+	}
+	return time.Duration(k) * l.Repeat, true
+}
+
+// latest returns the last step strictly after `after` with instant <= now,
+// and how many steps after `after` it covers.
+func (l Ladder) latest(due time.Time, after *time.Duration, created, now time.Time) (time.Duration, int, bool) {
+	var (
+		best  time.Duration
+		count int
+	)
+	cur := after
+	for {
+		s, ok := l.next(due, cur, created)
+		if !ok || due.Add(s).After(now) {
+			break
+		}
+		best, count = s, count+1
+		cur = &s
+		if count > maxRepeats {
+			break
+		}
+	}
+	return best, count, count > 0
+}
+
+// item is anything reminders are computed for.
+type item struct {
+	target  Target
+	label   string
+	due     time.Time
+	owner   PersonID
+	role    Role
+	created time.Time
+	ladder  Ladder
+}
+
+func (s *State) open(p Policy) []item {
+	if s.Status == StatusClosed {
+		return nil
+	}
+	var out []item
+	for _, t := range s.Tasks {
+		if t.Done != nil || t.Due == nil {
+			continue
+		}
+		l := p.Task
+		label := t.Text
+		if t.Checklist != "" {
+			l, label = p.Checklist, t.Checklist
+		}
+		out = append(out, item{Target{TargetTask, t.ID}, label, t.Due.At, t.Owner, t.OwnerRole, t.Created, l})
+	}
+	for _, d := range s.Deadlines {
+		if d.Met != nil {
+			continue
+		}
+		out = append(out, item{Target{TargetDeadline, d.ID}, d.Name, d.Due.At, d.Owner, "", d.Created, p.Deadline})
+	}
+	return out
+}
+
+func (s *State) lastSent(t Target) *time.Duration {
+	if v, ok := s.Sent[t.String()]; ok {
+		return &v
+	}
+	return nil
+}
+
+// Reminders returns the incident's pending reminders: for every open task
+// with a due instant and every open custom deadline, the instant of its next
+// ladder step (never one before the target was created), postponed to the
+// end of a snooze. The store keeps exactly this set in its due index.
+func Reminders(s State, p Policy) []Reminder {
+	var out []Reminder
+	for _, it := range s.open(p) {
+		step, ok := it.ladder.next(it.due, s.lastSent(it.target), it.created)
+		if !ok {
+			continue
+		}
+		at := it.due.Add(step)
+		if until, ok := s.Snoozed[it.target.String()]; ok && until.After(at) {
+			at = until
+		}
+		out = append(out, Reminder{Incident: s.ID, Target: it.target, At: at})
+	}
+	return out
+}
+
+// fire decides the ReminderSent event for target at now: one consolidated
+// ping for the latest step that has passed.
+func (s *State) fire(p Policy, t Target, now time.Time) (ReminderSent, *Error) {
+	var it *item
+	for _, x := range s.open(p) {
+		if x.target == t {
+			it = &x
+			break
+		}
+	}
+	if it == nil {
+		return ReminderSent{}, fail(CodeNoReminder, "target", t.String())
+	}
+	if until, ok := s.Snoozed[t.String()]; ok && until.After(now) {
+		return ReminderSent{}, fail(CodeNoReminder, "target", t.String())
+	}
+	step, n, ok := it.ladder.latest(it.due, s.lastSent(t), it.created, now)
+	if !ok {
+		return ReminderSent{}, fail(CodeNoReminder, "target", t.String())
+	}
+	owner := it.owner
+	if owner == "" && it.role != "" {
+		owner = s.Roles[it.role]
+	}
+	var to []PersonID
+	if owner != "" {
+		to = append(to, owner)
+	}
+	if lead := s.Roles[RoleLead]; (step >= 0 || owner == "") && lead != "" && lead != owner {
+		to = append(to, lead)
+	}
+	return ReminderSent{Target: t, Label: it.label, Due: it.due, Step: step, Missed: n - 1, Recipients: to}, nil
+}
