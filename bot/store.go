@@ -35,6 +35,9 @@ type Store interface {
 	// DueReminders returns pending reminders with At <= until, earliest
 	// first, at most limit.
 	DueReminders(ctx context.Context, until time.Time, limit int) ([]crisis.Reminder, error)
+	// SetReminders replaces the incident's pending reminders without
+	// writing events (used when the due index and the state disagree).
+	SetReminders(ctx context.Context, id crisis.IncidentID, rems []crisis.Reminder) error
 	// PendingNotices returns undelivered notices in commit order, at most
 	// limit, each with the outbox ID to pass to DeleteNotice.
 	PendingNotices(ctx context.Context, limit int) ([]crisis.PendingNotice, error)

@@ -45,11 +45,11 @@ func (l Ladder) steps() []time.Duration {
 	return slices.Compact(out)
 }
 
-// next returns the first step strictly after `after` whose instant is not
-// before notBefore.
+// next returns the first step strictly after `after` whose instant lies
+// after notBefore (a ping at the very instant a task is created is noise).
 func (l Ladder) next(due time.Time, after *time.Duration, notBefore time.Time) (time.Duration, bool) {
 	ok := func(s time.Duration) bool {
-		return (after == nil || s > *after) && !due.Add(s).Before(notBefore)
+		return (after == nil || s > *after) && due.Add(s).After(notBefore)
 	}
 	for _, s := range l.steps() {
 		if ok(s) {
@@ -65,7 +65,7 @@ func (l Ladder) next(due time.Time, after *time.Duration, notBefore time.Time) (
 		k = int64(*after/l.Repeat) + 1
 	}
 	if gap := notBefore.Sub(due); gap > 0 {
-		if kk := int64((gap + l.Repeat - 1) / l.Repeat); kk > k {
+		if kk := int64(gap/l.Repeat) + 1; kk > k {
 			k = kk
 		}
 	}

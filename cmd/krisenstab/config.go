@@ -1,0 +1,377 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/krisenstab/krisenstab/bot"
+	"github.com/krisenstab/krisenstab/crisis"
+	"github.com/krisenstab/krisenstab/messages"
+)
+
+// at is a config value with the line and column it was read from, so
+// `krisenstab check` can point at the exact place of a mistake.
+type at[T any] struct {
+	V      T
+	Line   int
+	Column int
+}
+
+func (a *at[T]) UnmarshalYAML(n *yaml.Node) error {
+	a.Line, a.Column = n.Line, n.Column
+	return n.Decode(&a.V)
+}
+
+type fileConfig struct {
+	Organisation struct {
+		Name     at[string] `yaml:"name"`
+		Language at[string] `yaml:"language"`
+		Timezone at[string] `yaml:"timezone"`
+	} `yaml:"organisation"`
+	Command   at[string]                `yaml:"command"`
+	DataDir   at[string]                `yaml:"data_dir"`
+	Roster    []filePerson              `yaml:"roster"`
+	Reminders map[string]at[fileLadder] `yaml:"reminders"`
+	Platforms map[string]at[yaml.Node]  `yaml:"platforms"`
+}
+
+type filePerson struct {
+	ID       at[string]            `yaml:"id"`
+	Name     at[string]            `yaml:"name"`
+	Roles    []at[string]          `yaml:"roles"`
+	Deputy   at[string]            `yaml:"deputy"`
+	Phone    at[string]            `yaml:"phone"`
+	Email    at[string]            `yaml:"email"`
+	Language at[string]            `yaml:"language"`
+	Accounts map[string]at[string] `yaml:"accounts"`
+	Line     int                   `yaml:"-"`
+}
+
+func (p *filePerson) UnmarshalYAML(n *yaml.Node) error {
+	type plain filePerson
+	var v plain
+	if err := decodeStrict(n, &v); err != nil {
+		return err
+	}
+	*p = filePerson(v)
+	p.Line = n.Line
+	return nil
+}
+
+type fileLadder struct {
+	Before []string `yaml:"before"`
+	Repeat string   `yaml:"repeat"`
+}
+
+// consoleConfig is platforms.console.
+type consoleConfig struct {
+	Person string `yaml:"person"`
+}
+
+// Config is the validated configuration.
+type Config struct {
+	Path    string // "" for the embedded example
+	DataDir string
+	Runtime bot.Config
+	Console consoleConfig
+}
+
+// Problem is one configuration mistake at a line.
+type Problem struct {
+	Line, Column int
+	Msg          string
+}
+
+// Problems lists every mistake found; its Error names them all.
+type Problems struct {
+	File  string
+	Items []Problem
+}
+
+func (p *Problems) Error() string {
+	var b strings.Builder
+	for i, it := range p.Items {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "%s:%d:%d: %s", p.File, it.Line, it.Column, it.Msg)
+	}
+	return b.String()
+}
+
+func (p *Problems) add(line, col int, format string, args ...any) {
+	p.Items = append(p.Items, Problem{line, col, fmt.Sprintf(format, args...)})
+}
+
+var (
+	idPattern      = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,39}$`)
+	commandPattern = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
+	yamlLine       = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	knownPlatforms = []string{"console", "slack", "mattermost", "discord"}
+)
+
+// LoadConfig reads and validates a config file; path "" means the embedded
+// example configuration with its data in ./krisenstab-data.
+func LoadConfig(path string, example []byte) (*Config, error) {
+	src, name, base := example, "krisenstab.example.yaml (embedded)", "."
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("read config: %w", err)
+		}
+		src, name, base = b, path, filepath.Dir(path)
+	}
+	cfg, err := parseConfig(src, name)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Path = path
+	if !filepath.IsAbs(cfg.DataDir) {
+		cfg.DataDir = filepath.Join(base, cfg.DataDir)
+	}
+	return cfg, nil
+}
+
+func decodeStrict(n *yaml.Node, v any) error {
+	b, err := yaml.Marshal(n)
+	if err != nil {
+		return err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		// Line numbers of the re-encoded node are relative to it.
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			for i, m := range te.Errors {
+				if sm := regexp.MustCompile(`^line (\d+): (.*)$`).FindStringSubmatch(m); sm != nil {
+					var l int
+					fmt.Sscan(sm[1], &l)
+					te.Errors[i] = fmt.Sprintf("line %d: %s", l+n.Line-1, sm[2])
+				}
+			}
+		}
+		return err
+	}
+	return nil
+}
+
+func parseConfig(src []byte, name string) (*Config, error) {
+	probs := &Problems{File: name}
+	var root yaml.Node
+	if err := yaml.Unmarshal(src, &root); err != nil {
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			var l int
+			fmt.Sscan(m[1], &l)
+			probs.add(l, 1, "%s", m[2])
+		} else {
+			probs.add(1, 1, "%v", err)
+		}
+		return nil, probs
+	}
+	if len(root.Content) == 0 {
+		probs.add(1, 1, "the file is empty")
+		return nil, probs
+	}
+	var fc fileConfig
+	if err := decodeStrict(root.Content[0], &fc); err != nil {
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			for _, m := range te.Errors {
+				line := 1
+				msg := m
+				if sm := regexp.MustCompile(`^line (\d+): (.*)$`).FindStringSubmatch(m); sm != nil {
+					fmt.Sscan(sm[1], &line)
+					msg = sm[2]
+				}
+				probs.add(line, 1, "%s", msg)
+			}
+			return nil, probs
+		}
+		probs.add(1, 1, "%v", err)
+		return nil, probs
+	}
+	cfg := &Config{}
+	rc := &cfg.Runtime
+	rc.Org = fc.Organisation.Name.V
+	if rc.Org == "" {
+		probs.add(max(fc.Organisation.Name.Line, 1), 1, "organisation.name is required")
+	}
+	rc.Lang = messages.DE
+	if l := fc.Organisation.Language; l.V != "" {
+		lang, ok := messages.ParseLang(l.V)
+		if !ok {
+			probs.add(l.Line, l.Column, "organisation.language %q: use de or en", l.V)
+		}
+		rc.Lang = lang
+	}
+	rc.Zone, _ = time.LoadLocation("Europe/Berlin")
+	if z := fc.Organisation.Timezone; z.V != "" {
+		loc, err := time.LoadLocation(z.V)
+		if err != nil {
+			probs.add(z.Line, z.Column, "organisation.timezone %q is not a time zone (e.g. Europe/Berlin)", z.V)
+		} else {
+			rc.Zone = loc
+		}
+	}
+	rc.Command = "crisis"
+	if c := fc.Command; c.V != "" {
+		if !commandPattern.MatchString(strings.TrimPrefix(c.V, "/")) {
+			probs.add(c.Line, c.Column, "command %q: use lower-case letters, digits, - or _ (max 32)", c.V)
+		}
+		rc.Command = strings.TrimPrefix(c.V, "/")
+	}
+	cfg.DataDir = "krisenstab-data"
+	if fc.DataDir.V != "" {
+		cfg.DataDir = fc.DataDir.V
+	}
+	rc.People = roster(fc.Roster, probs)
+	rc.Policy = reminders(fc.Reminders, probs)
+	names := make([]string, 0, len(fc.Platforms))
+	for n := range fc.Platforms {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		p := fc.Platforms[n]
+		switch n {
+		case "console":
+			if err := decodeStrict(&p.V, &cfg.Console); err != nil {
+				probs.add(p.Line, p.Column, "platforms.console: %v", err)
+			}
+		case "slack", "mattermost", "discord":
+			probs.add(p.Line, p.Column, "platforms.%s is not available in this version yet; remove it to run on the terminal", n)
+		default:
+			probs.add(p.Line, p.Column, "unknown platform %q (known: %s)", n, strings.Join(knownPlatforms, ", "))
+		}
+	}
+	if cfg.Console.Person == "" && len(rc.People) > 0 {
+		cfg.Console.Person = string(rc.People[0].ID)
+	} else if cfg.Console.Person != "" && !slices.ContainsFunc(rc.People, func(p bot.Person) bool { return string(p.ID) == cfg.Console.Person }) {
+		l := fc.Platforms["console"]
+		probs.add(l.Line, l.Column, "platforms.console.person %q is not in the roster", cfg.Console.Person)
+	}
+	if len(probs.Items) > 0 {
+		sort.SliceStable(probs.Items, func(i, j int) bool { return probs.Items[i].Line < probs.Items[j].Line })
+		return nil, probs
+	}
+	return cfg, nil
+}
+
+func roster(in []filePerson, probs *Problems) []bot.Person {
+	if len(in) == 0 {
+		probs.add(1, 1, "roster is empty: name at least the crisis lead")
+	}
+	seen := map[string]int{}
+	accounts := map[string]int{}
+	var out []bot.Person
+	for _, fp := range in {
+		p := bot.Person{ID: crisis.PersonID(fp.ID.V), Name: fp.Name.V, Phone: fp.Phone.V,
+			Email: fp.Email.V, Deputy: crisis.PersonID(fp.Deputy.V), Accounts: map[string]string{}}
+		switch {
+		case fp.ID.V == "":
+			probs.add(fp.Line, 1, "roster entry without id")
+		case !idPattern.MatchString(fp.ID.V):
+			probs.add(fp.ID.Line, fp.ID.Column, "id %q: use lower-case letters, digits, '.', '-' or '_'", fp.ID.V)
+		case seen[fp.ID.V] > 0:
+			probs.add(fp.ID.Line, fp.ID.Column, "id %q is used twice (first on line %d)", fp.ID.V, seen[fp.ID.V])
+		default:
+			seen[fp.ID.V] = fp.ID.Line
+		}
+		if fp.Name.V == "" {
+			probs.add(fp.Line, 1, "roster entry %q has no name", fp.ID.V)
+		}
+		for _, r := range fp.Roles {
+			role, ok := crisis.ParseRole(r.V)
+			if !ok {
+				probs.add(r.Line, r.Column, "unknown role %q (roles: %s)", r.V, roleList())
+				continue
+			}
+			p.Roles = append(p.Roles, role)
+		}
+		if l := fp.Language; l.V != "" {
+			lang, ok := messages.ParseLang(l.V)
+			if !ok {
+				probs.add(l.Line, l.Column, "language %q: use de or en", l.V)
+			}
+			p.Lang = lang
+		}
+		for platform, acc := range fp.Accounts {
+			if !slices.Contains(knownPlatforms, platform) {
+				probs.add(acc.Line, acc.Column, "account on unknown platform %q (known: %s)", platform, strings.Join(knownPlatforms, ", "))
+				continue
+			}
+			key := platform + "/" + acc.V
+			if first, dup := accounts[key]; dup {
+				probs.add(acc.Line, acc.Column, "%s account %q is given twice (first on line %d)", platform, acc.V, first)
+			}
+			accounts[key] = acc.Line
+			p.Accounts[platform] = acc.V
+		}
+		// On the terminal everyone types under their roster ID.
+		if _, ok := p.Accounts["console"]; !ok && p.ID != "" {
+			p.Accounts["console"] = string(p.ID)
+		}
+		out = append(out, p)
+	}
+	for _, fp := range in {
+		if d := fp.Deputy; d.V != "" && seen[d.V] == 0 {
+			probs.add(d.Line, d.Column, "deputy %q is not in the roster", d.V)
+		}
+	}
+	return out
+}
+
+func roleList() string {
+	var s []string
+	for _, r := range crisis.Roles() {
+		s = append(s, string(r))
+	}
+	return strings.Join(s, ", ")
+}
+
+func reminders(in map[string]at[fileLadder], probs *Problems) crisis.Policy {
+	p := crisis.DefaultPolicy()
+	for kind, l := range in {
+		var dst *crisis.Ladder
+		switch kind {
+		case "task":
+			dst = &p.Task
+		case "checklist":
+			dst = &p.Checklist
+		case "deadline":
+			dst = &p.Deadline
+		default:
+			probs.add(l.Line, l.Column, "reminders.%s: known ladders are task, checklist, deadline", kind)
+			continue
+		}
+		lad := crisis.Ladder{}
+		for _, b := range l.V.Before {
+			d, err := time.ParseDuration(b)
+			if err != nil || d <= 0 {
+				probs.add(l.Line, l.Column, "reminders.%s.before: %q is not a positive duration like 1h or 15m", kind, b)
+				continue
+			}
+			lad.Before = append(lad.Before, d)
+		}
+		if l.V.Repeat != "" {
+			d, err := time.ParseDuration(l.V.Repeat)
+			if err != nil || d < 5*time.Minute {
+				probs.add(l.Line, l.Column, "reminders.%s.repeat: %q must be a duration of at least 5m", kind, l.V.Repeat)
+			}
+			lad.Repeat = d
+		}
+		*dst = lad
+	}
+	return p
+}
