@@ -158,6 +158,7 @@ func funcs(l Lang, set *template.Template) template.FuncMap {
 			return out
 		},
 		"neg":    func(d time.Duration) time.Duration { return -d },
+		"sub":    func(a, b time.Time) time.Duration { return a.Sub(b) },
 		"isTask": func(t crisis.Target) bool { return t.Kind == crisis.TargetTask },
 		"join":   strings.Join,
 		"args": func(a string) string {

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -54,18 +56,6 @@ type filePerson struct {
 	Email    at[string]            `yaml:"email"`
 	Language at[string]            `yaml:"language"`
 	Accounts map[string]at[string] `yaml:"accounts"`
-	Line     int                   `yaml:"-"`
-}
-
-func (p *filePerson) UnmarshalYAML(n *yaml.Node) error {
-	type plain filePerson
-	var v plain
-	if err := decodeStrict(n, &v); err != nil {
-		return err
-	}
-	*p = filePerson(v)
-	p.Line = n.Line
-	return nil
 }
 
 type fileLadder struct {
@@ -117,6 +107,7 @@ var (
 	idPattern      = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,39}$`)
 	commandPattern = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
 	yamlLine       = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	typeErrLine    = regexp.MustCompile(`^line (\d+): (.*)$`)
 	knownPlatforms = []string{"console", "slack", "mattermost", "discord"}
 )
 
@@ -142,6 +133,7 @@ func LoadConfig(path string, example []byte) (*Config, error) {
 	return cfg, nil
 }
 
+// decodeStrict decodes a sub-document, refusing unknown keys.
 func decodeStrict(n *yaml.Node, v any) error {
 	b, err := yaml.Marshal(n)
 	if err != nil {
@@ -149,56 +141,36 @@ func decodeStrict(n *yaml.Node, v any) error {
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
-		// Line numbers of the re-encoded node are relative to it.
-		var te *yaml.TypeError
-		if errors.As(err, &te) {
-			for i, m := range te.Errors {
-				if sm := regexp.MustCompile(`^line (\d+): (.*)$`).FindStringSubmatch(m); sm != nil {
-					var l int
-					fmt.Sscan(sm[1], &l)
-					te.Errors[i] = fmt.Sprintf("line %d: %s", l+n.Line-1, sm[2])
-				}
-			}
-		}
-		return err
-	}
-	return nil
+	return dec.Decode(v)
 }
 
 func parseConfig(src []byte, name string) (*Config, error) {
 	probs := &Problems{File: name}
-	var root yaml.Node
-	if err := yaml.Unmarshal(src, &root); err != nil {
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-			var l int
-			fmt.Sscan(m[1], &l)
-			probs.add(l, 1, "%s", m[2])
-		} else {
-			probs.add(1, 1, "%v", err)
-		}
-		return nil, probs
-	}
-	if len(root.Content) == 0 {
-		probs.add(1, 1, "the file is empty")
-		return nil, probs
-	}
 	var fc fileConfig
-	if err := decodeStrict(root.Content[0], &fc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	dec.KnownFields(true)
+	if err := dec.Decode(&fc); err != nil {
 		var te *yaml.TypeError
-		if errors.As(err, &te) {
+		switch {
+		case errors.Is(err, io.EOF):
+			probs.add(1, 1, "the file is empty")
+		case errors.As(err, &te):
 			for _, m := range te.Errors {
-				line := 1
-				msg := m
-				if sm := regexp.MustCompile(`^line (\d+): (.*)$`).FindStringSubmatch(m); sm != nil {
-					fmt.Sscan(sm[1], &line)
+				line, msg := 1, m
+				if sm := typeErrLine.FindStringSubmatch(m); sm != nil {
+					line, _ = strconv.Atoi(sm[1])
 					msg = sm[2]
 				}
 				probs.add(line, 1, "%s", msg)
 			}
-			return nil, probs
+		default:
+			if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+				l, _ := strconv.Atoi(m[1])
+				probs.add(l, 1, "%s", m[2])
+			} else {
+				probs.add(1, 1, "%v", err)
+			}
 		}
-		probs.add(1, 1, "%v", err)
 		return nil, probs
 	}
 	cfg := &Config{}
@@ -262,7 +234,10 @@ func parseConfig(src []byte, name string) (*Config, error) {
 		probs.add(l.Line, l.Column, "platforms.console.person %q is not in the roster", cfg.Console.Person)
 	}
 	if len(probs.Items) > 0 {
-		sort.SliceStable(probs.Items, func(i, j int) bool { return probs.Items[i].Line < probs.Items[j].Line })
+		sort.SliceStable(probs.Items, func(i, j int) bool {
+			a, b := probs.Items[i], probs.Items[j]
+			return a.Line < b.Line || a.Line == b.Line && a.Column < b.Column
+		})
 		return nil, probs
 	}
 	return cfg, nil
@@ -280,7 +255,7 @@ func roster(in []filePerson, probs *Problems) []bot.Person {
 			Email: fp.Email.V, Deputy: crisis.PersonID(fp.Deputy.V), Accounts: map[string]string{}}
 		switch {
 		case fp.ID.V == "":
-			probs.add(fp.Line, 1, "roster entry without id")
+			probs.add(max(fp.Name.Line, 1), 1, "roster entry without id")
 		case !idPattern.MatchString(fp.ID.V):
 			probs.add(fp.ID.Line, fp.ID.Column, "id %q: use lower-case letters, digits, '.', '-' or '_'", fp.ID.V)
 		case seen[fp.ID.V] > 0:
@@ -289,7 +264,7 @@ func roster(in []filePerson, probs *Problems) []bot.Person {
 			seen[fp.ID.V] = fp.ID.Line
 		}
 		if fp.Name.V == "" {
-			probs.add(fp.Line, 1, "roster entry %q has no name", fp.ID.V)
+			probs.add(fp.ID.Line, fp.ID.Column, "roster entry %q has no name", fp.ID.V)
 		}
 		for _, r := range fp.Roles {
 			role, ok := crisis.ParseRole(r.V)
