@@ -58,6 +58,9 @@ func Decide(s State, env Env, actor PersonID, c Command, now time.Time) ([]Paylo
 		}
 		return []Payload{Invited{People: add}}, nil
 	case Page:
+		if !slices.Contains(Roles(), c.Role) {
+			return nil, fail(CodeUnknownRole, "role", string(c.Role))
+		}
 		people := holders(s, env.Roster, c.Role)
 		if len(people) == 0 {
 			return nil, fail(CodeNoHolder, "role", string(c.Role))
@@ -101,17 +104,31 @@ func Decide(s State, env Env, actor PersonID, c Command, now time.Time) ([]Paylo
 	case Aware:
 		return decideAware(s, actor, c, now)
 	case Detected:
+		// Detection anchors internal clocks and the awareness gap, so it is
+		// corrected under the same rules as awareness (3.7).
+		if !s.Holds(actor, RoleLead) && !s.Holds(actor, RoleLegal) {
+			return nil, fail(CodeNotPermitted, "need", "lead,legal")
+		}
 		if c.At.At.After(now.Add(Skew)) {
 			return nil, fail(CodeFutureInstant, "input", c.At.Input)
 		}
 		if c.At.At.Equal(s.Detected.At) {
 			return nil, fail(CodeNothingChanged)
 		}
+		if c.At.At.After(s.Detected.At) && strings.TrimSpace(c.Reason) == "" {
+			return nil, fail(CodeNotPermitted, "need", "reason")
+		}
 		return []Payload{DetectedSet{Detected: utc(c.At), Previous: s.Detected.At, Reason: c.Reason}}, nil
 	case Snooze:
 		t, err := s.resolveRef(c.Ref)
 		if err != nil {
 			return nil, err
+		}
+		if t.Kind == TargetTask && s.Task(t.ID).Done != nil || t.Kind == TargetDeadline && s.Deadline(t.ID).Met != nil {
+			return nil, fail(CodeAlreadyDone, "ref", c.Ref)
+		}
+		if t.Kind == TargetTask && s.Task(t.ID).Due == nil {
+			return nil, fail(CodeNoReminder, "target", t.String())
 		}
 		if c.For <= 0 || c.For > MaxSnooze {
 			return nil, fail(CodeSnoozeTooLong, "max", "24h")
@@ -211,6 +228,9 @@ func decideStart(s State, env Env, actor PersonID, c Start, now time.Time) ([]Pa
 }
 
 func decideRole(s State, env Env, actor PersonID, c AssignRole) ([]Payload, error) {
+	if !slices.Contains(Roles(), c.Role) {
+		return nil, fail(CodeUnknownRole, "role", string(c.Role))
+	}
 	if _, ok := env.Roster.Person(c.Person); !ok {
 		return nil, fail(CodeUnknownPerson, "person", string(c.Person))
 	}

@@ -361,8 +361,9 @@ func (e *ChainError) Error() string {
 	return fmt.Sprintf("hash chain broken at event %d: %s", e.Seq, e.Reason)
 }
 
-// Verify checks that evs is the complete, unaltered log from Seq 1: no gap,
-// no change and no reorder. It returns a *ChainError naming the first bad
+// Verify checks that evs is an unaltered log from Seq 1: no gap, no change
+// and no reorder. A truncated tail is only detectable against the head
+// hash recorded elsewhere (the export carries it). It returns a *ChainError naming the first bad
 // event.
 func Verify(evs []Event) error {
 	prev := ""

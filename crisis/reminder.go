@@ -142,7 +142,7 @@ func (s *State) lastSent(t Target) *time.Duration {
 
 // Reminders returns the incident's pending reminders: for every open task
 // with a due instant and every open custom deadline, the instant of its next
-// ladder step (never one before the target was created), postponed to the
+// ladder step (never one at or before the instant the target was created), postponed to the
 // end of a snooze. The store keeps exactly this set in its due index.
 func Reminders(s State, p Policy) []Reminder {
 	var out []Reminder
@@ -180,9 +180,11 @@ func (s *State) fire(p Policy, t Target, now time.Time) (ReminderSent, *Error) {
 	if !ok {
 		return ReminderSent{}, fail(CodeNoReminder, "target", t.String())
 	}
+	// Checklist items follow their role: after `role it @otto` the IT
+	// items ping otto, not whoever held the role at start.
 	owner := it.owner
-	if owner == "" && it.role != "" {
-		owner = s.Roles[it.role]
+	if h := s.Roles[it.role]; it.role != "" && h != "" {
+		owner = h
 	}
 	var to []PersonID
 	if owner != "" {

@@ -143,10 +143,10 @@ func funcs(l Lang, set *template.Template) template.FuncMap {
 		"task":     func(s crisis.State, id int) *crisis.Task { return s.Task(id) },
 		"deadline": func(s crisis.State, id int) *crisis.Deadline { return s.Deadline(id) },
 		"owner": func(s crisis.State, t crisis.Task) crisis.PersonID {
-			if t.Owner != "" {
-				return t.Owner
+			if h := s.Roles[t.OwnerRole]; t.OwnerRole != "" && h != "" {
+				return h
 			}
-			return s.Roles[t.OwnerRole]
+			return t.Owner
 		},
 		"first": func(items []Item, n int) []Item {
 			var out []Item

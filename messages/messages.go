@@ -288,8 +288,8 @@ func Items(st crisis.State, now time.Time) []Item {
 			continue
 		}
 		owner := t.Owner
-		if owner == "" {
-			owner = st.Roles[t.OwnerRole]
+		if h := st.Roles[t.OwnerRole]; t.OwnerRole != "" && h != "" {
+			owner = h
 		}
 		out = append(out, Item{Target: crisis.Target{Kind: crisis.TargetTask, ID: t.ID}, Label: t.Text,
 			Check: t.Checklist, Due: t.Due.At, Owner: owner, Done: t.Done != nil,

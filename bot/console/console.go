@@ -45,6 +45,9 @@ type Options struct {
 	Flush func(ctx context.Context) error
 	// Wait implements ":wait"; nil sleeps in real time.
 	Wait func(ctx context.Context, d time.Duration) error
+	// ShowKeys adds each message's delivery key to its header, to trace
+	// at-least-once delivery (crash tests, debugging).
+	ShowKeys bool
 }
 
 // Console is the terminal platform.
@@ -81,12 +84,19 @@ func (c *Console) CreateRoom(_ context.Context, name string, _ []string) (bot.Ro
 
 // Post implements bot.Platform.
 func (c *Console) Post(_ context.Context, room bot.Room, msg bot.Message) (bot.Ref, error) {
-	return c.print("#"+room.ID, room.ID, msg.Text), nil
+	return c.print(c.header("#"+room.ID, msg.Key), room.ID, msg.Text), nil
+}
+
+func (c *Console) header(h, key string) string {
+	if c.opts.ShowKeys && key != "" {
+		return h + " {" + key + "}"
+	}
+	return h
 }
 
 // DirectMessage implements bot.Platform.
 func (c *Console) DirectMessage(_ context.Context, user string, msg bot.Message) (bot.Ref, error) {
-	return c.print("DM "+c.Mention(user), "dm:"+user, msg.Text), nil
+	return c.print(c.header("DM "+c.Mention(user), msg.Key), "dm:"+user, msg.Text), nil
 }
 
 // Mention implements bot.Platform.

@@ -31,6 +31,7 @@ type deps struct {
 		bot.Clock
 		Advance(time.Duration)
 	}
+	showKeys bool
 }
 
 const usage = `usage: krisenstab [command] [flags]
@@ -140,7 +141,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 func serve(ctx context.Context, cfg *Config, st *store.Store, msgs *messages.Renderer, clock bot.Clock, log *slog.Logger, stdin io.Reader, stdout io.Writer, d deps) int {
 	var rt *bot.Runtime
 	var disp *bot.Dispatcher
-	opts := console.Options{Person: cfg.Console.Person}
+	opts := console.Options{Person: cfg.Console.Person, ShowKeys: d.showKeys}
 	opts.Flush = func(ctx context.Context) error {
 		_, err := disp.Flush(ctx)
 		return err
