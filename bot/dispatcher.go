@@ -161,7 +161,7 @@ func (d *Dispatcher) deliver(ctx context.Context, n crisis.Notice) (err error) {
 }
 
 func (rt *Runtime) deliver(ctx context.Context, n crisis.Notice) error {
-	st, found, err := rt.store.Load(ctx, n.Incident)
+	st, found, err := rt.load(ctx, n.Incident)
 	if err != nil {
 		return fmt.Errorf("load %s: %w", n.Incident, err)
 	}

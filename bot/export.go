@@ -41,26 +41,59 @@ func (rt *Runtime) Export(ctx context.Context, lang messages.Lang, id crisis.Inc
 
 // WriteExport streams an incident's timeline to w as Markdown or JSON.
 func (rt *Runtime) WriteExport(ctx context.Context, w io.Writer, lang messages.Lang, id crisis.IncidentID, format string) error {
-	st, found, err := rt.store.Load(ctx, id)
+	st, found, err := rt.load(ctx, id)
 	if err != nil {
 		return fmt.Errorf("load %s: %w", id, err)
 	}
 	if !found {
 		return fmt.Errorf("export %s: %w", id, &crisis.Error{Code: crisis.CodeNoIncident, Params: map[string]string{"incident": string(id)}})
 	}
-	each := func(fn func(crisis.Event) error) error { return rt.store.Events(ctx, id, 1, fn) }
 	switch format {
 	case "", "md":
-		return rt.msgs.WriteMarkdown(w, rt.view(lang), st, each)
+		return rt.msgs.WriteMarkdown(w, rt.view(lang), st, rt.pipeEvents(ctx, id))
 	case "json":
-		return writeJSON(w, st, rt.clock.Now(), each)
+		return writeJSON(w, st, rt.clock.Now(), func(fn func([]byte) error) error {
+			return rt.store.RawEvents(ctx, id, 1, fn)
+		})
 	}
 	return fmt.Errorf("export format %q: want md or json", format)
 }
 
-// writeJSON streams the document so 100,000 events need not sit in memory
-// twice.
-func writeJSON(w io.Writer, st crisis.State, now time.Time, each func(func(crisis.Event) error) error) error {
+// pipeEvents reads events in a second goroutine while the caller renders,
+// so decoding and rendering a long timeline use both cores.
+func (rt *Runtime) pipeEvents(ctx context.Context, id crisis.IncidentID) func(func(crisis.Event) error) error {
+	return func(fn func(crisis.Event) error) error {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		ch := make(chan crisis.Event, 1024)
+		errc := make(chan error, 1)
+		go func() {
+			defer close(ch)
+			errc <- rt.store.Events(ctx, id, 1, func(e crisis.Event) error {
+				select {
+				case ch <- e:
+					return nil
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			})
+		}()
+		for e := range ch {
+			if err := fn(e); err != nil {
+				cancel()
+				for range ch {
+				}
+				<-errc
+				return err
+			}
+		}
+		return <-errc
+	}
+}
+
+// writeJSON streams the document; events are copied as stored, since the
+// stored bytes are the canonical form the hash chain covers.
+func writeJSON(w io.Writer, st crisis.State, now time.Time, each func(func([]byte) error) error) error {
 	head := ExportDoc{Format: exportFormat, Incident: st.ID, Title: st.Title, Exported: now,
 		HeadSeq: st.LastSeq, HeadHash: st.LastHash}
 	b, err := json.Marshal(head)
@@ -76,11 +109,7 @@ func writeJSON(w io.Writer, st crisis.State, now time.Time, each func(func(crisi
 		return err
 	}
 	first := true
-	err = each(func(e crisis.Event) error {
-		eb, err := json.Marshal(e)
-		if err != nil {
-			return err
-		}
+	err = each(func(eb []byte) error {
 		if !first {
 			if _, err := io.WriteString(w, ",\n"); err != nil {
 				return err

@@ -11,7 +11,7 @@ import (
 )
 
 func (rt *Runtime) query(ctx context.Context, lang messages.Lang, id crisis.IncidentID, q commands.Query) Reply {
-	st, found, err := rt.store.Load(ctx, id)
+	st, found, err := rt.load(ctx, id)
 	if err != nil {
 		return rt.fail(lang, "load incident", err)
 	}

@@ -33,7 +33,11 @@ type Runtime struct {
 
 	mu    sync.Mutex
 	locks map[crisis.IncidentID]*sync.Mutex
-	start sync.Mutex // serialises incident creation (ID choice)
+	// states caches each incident's state as of its last commit, so a
+	// command does not re-read its log. Entries are never mutated, only
+	// replaced (Decide works on clones).
+	states map[crisis.IncidentID]crisis.State
+	start  sync.Mutex // serialises incident creation (ID choice)
 
 	kickScheduler  chan struct{}
 	kickDispatcher chan struct{}
@@ -52,7 +56,7 @@ func New(cfg Config, st Store, clock Clock, log *slog.Logger, msgs *messages.Ren
 	}
 	rt := &Runtime{cfg: cfg, roster: newRoster(cfg.People), store: st, clock: clock,
 		log: log.With("component", "runtime"), msgs: msgs, platforms: map[string]Platform{},
-		locks: map[crisis.IncidentID]*sync.Mutex{}, kickScheduler: make(chan struct{}, 1),
+		locks: map[crisis.IncidentID]*sync.Mutex{}, states: map[crisis.IncidentID]crisis.State{}, kickScheduler: make(chan struct{}, 1),
 		kickDispatcher: make(chan struct{}, 1)}
 	for _, p := range platforms {
 		rt.platforms[p.Name()] = p
@@ -171,9 +175,9 @@ func (a applied) inRoom(ev Event) bool { return a.state.HasRoom(ev.Platform, ev.
 // will commit).
 func (rt *Runtime) apply(ctx context.Context, id crisis.IncidentID, actor crisis.PersonID, cmd crisis.Command, now time.Time, dedupe string, prepare func() (crisis.Command, error)) (applied, error) {
 	defer rt.lock(id)()
-	st, found, err := rt.store.Load(ctx, id)
+	st, found, err := rt.load(ctx, id)
 	if err != nil {
-		return applied{}, fmt.Errorf("load %s: %w", id, err)
+		return applied{}, err
 	}
 	if !found {
 		if _, ok := cmd.(crisis.Start); !ok {
@@ -205,11 +209,39 @@ func (rt *Runtime) apply(ctx context.Context, id crisis.IncidentID, actor crisis
 		Reminders: crisis.Reminders(next, rt.cfg.Policy),
 		Notices:   crisis.Notices(next, actor, evs), DedupeKey: dedupe}
 	if err := rt.store.Commit(ctx, ch); err != nil {
+		// The cache may be behind a commit whose acknowledgement was lost;
+		// drop it so the next command reads the store.
+		rt.mu.Lock()
+		delete(rt.states, id)
+		rt.mu.Unlock()
 		return applied{}, fmt.Errorf("commit %s: %w", id, err)
 	}
+	rt.mu.Lock()
+	rt.states[id] = next
+	rt.mu.Unlock()
 	kick(rt.kickScheduler)
 	kick(rt.kickDispatcher)
 	return applied{state: next, evs: evs}, nil
+}
+
+// load returns an incident's state from the cache or the store.
+func (rt *Runtime) load(ctx context.Context, id crisis.IncidentID) (crisis.State, bool, error) {
+	rt.mu.Lock()
+	st, ok := rt.states[id]
+	rt.mu.Unlock()
+	if ok {
+		return st, true, nil
+	}
+	st, found, err := rt.store.Load(ctx, id)
+	if err != nil {
+		return st, false, fmt.Errorf("load %s: %w", id, err)
+	}
+	if found {
+		rt.mu.Lock()
+		rt.states[id] = st
+		rt.mu.Unlock()
+	}
+	return st, found, nil
 }
 
 func (rt *Runtime) startIncident(ctx context.Context, ev Event, person *Person, cmd crisis.Start, now time.Time) Reply {
@@ -283,7 +315,7 @@ func (rt *Runtime) freeID(ctx context.Context, now time.Time, title string) (cri
 		if n > 1 {
 			id = crisis.IncidentID(base + "-" + strconv.Itoa(n))
 		}
-		_, found, err := rt.store.Load(ctx, id)
+		_, found, err := rt.load(ctx, id)
 		if err != nil {
 			return "", err
 		}

@@ -122,7 +122,7 @@ func (rt *Runtime) fire(ctx context.Context, r crisis.Reminder, now time.Time) (
 // state, so a stale entry cannot fire again and again.
 func (rt *Runtime) resync(ctx context.Context, id crisis.IncidentID) error {
 	defer rt.lock(id)()
-	st, found, err := rt.store.Load(ctx, id)
+	st, found, err := rt.load(ctx, id)
 	if err != nil || !found {
 		return err
 	}

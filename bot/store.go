@@ -24,6 +24,9 @@ type Store interface {
 	// Events calls fn for every event of the incident with Seq >= from, in
 	// order, until fn returns an error.
 	Events(ctx context.Context, id crisis.IncidentID, from uint64, fn func(crisis.Event) error) error
+	// RawEvents is Events without decoding: fn gets each event's stored
+	// JSON (valid only during the call).
+	RawEvents(ctx context.Context, id crisis.IncidentID, from uint64, fn func([]byte) error) error
 	// Event returns one event.
 	Event(ctx context.Context, id crisis.IncidentID, seq uint64) (crisis.Event, error)
 	// IncidentByRoom finds the incident a room belongs to.

@@ -15,5 +15,6 @@
 //	due/<at:8><incident>\x00<target>  empty; the due index, ordered by instant
 //	rem/<incident>                 JSON []crisis.Reminder: the incident's due entries
 //	out/<id:8>                     crisis.Notice JSON; the outbox in commit order
+//	                               (IDs continue after the last pending entry)
 //	dedupe/<key>                   empty, 7-day TTL
 package store
