@@ -112,10 +112,10 @@ func TestOneIncidentManyRooms(t *testing.T) {
 	if len(dm) == 0 || !strings.Contains(dm[0], "Sie wurden") {
 		t.Errorf("bernd's DMs: %q", dm)
 	}
-	if r := f.do(t, "slack", room, "U-anna", "room add mattermost"); !strings.Contains(r.Text, "already has") {
+	if r := f.do(t, "slack", room, "U-anna", "room add mattermost"); !strings.Contains(r.Text, "already belongs to this incident") {
 		t.Errorf("second room on the same platform: %q", r.Text)
 	}
-	if r := f.do(t, "slack", room, "U-anna", "room add discord"); !strings.Contains(r.Text, "not configured") {
+	if r := f.do(t, "slack", room, "U-anna", "room add discord"); !strings.Contains(r.Text, "configured") {
 		t.Errorf("unconfigured platform: %q", r.Text)
 	}
 }
@@ -130,13 +130,13 @@ func TestBadInputChangesNothing(t *testing.T) {
 	st, _, _ := f.store.Load(context.Background(), id)
 	seq := st.LastSeq
 	for _, tc := range []struct{ user, text, want string }{
-		{"U-zoe", "log hello", "not in this organisation's crisis roster"},
-		{"U-anna", "log", "Missing: text"},
+		{"U-zoe", "log hello", "not in the crisis roster"},
+		{"U-anna", "log", "Missing: the text"},
 		{"U-anna", `log "open`, "quotation mark"},
-		{"U-anna", "task x @nobody", "I do not know"},
+		{"U-anna", "task x @nobody", "is not in the crisis roster"},
 		{"U-anna", "aware 2026-03-29 02:30", "does not exist"},
 		{"U-anna", "aware +1h", "lies in the future"},
-		{"U-eva", "close", "Only the crisis lead"},
+		{"U-eva", "close", "needs the role Crisis lead or Management"},
 		{"U-anna", "log " + strings.Repeat("x", 5000), "too long"},
 		{"U-anna", "frobnicate", "Unknown command"},
 	} {

@@ -3,89 +3,20 @@ package messages
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 
 	"github.com/krisenstab/krisenstab/crisis"
 )
 
-var (
-	weekdaysDE = []string{"So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"}
-	zonesDE    = map[string]string{"CET": "MEZ", "CEST": "MESZ"}
-)
-
-// FormatInstant shows an instant as crisis-domain.md 3.10 asks: weekday,
-// local date and time in zone with its abbreviation, and UTC in brackets,
-// rounded down to the minute so a due time never shows later than it is.
-func FormatInstant(l Lang, zone *time.Location, t time.Time) string {
-	if zone == nil {
-		zone = time.UTC
-	}
-	t = t.Truncate(time.Minute)
-	loc := t.In(zone)
-	abbr, _ := loc.Zone()
-	wd := loc.Format("Mon")
-	if l == DE {
-		wd = weekdaysDE[loc.Weekday()]
-		if a, ok := zonesDE[abbr]; ok {
-			abbr = a
-		}
-	}
-	if zone == time.UTC {
-		return fmt.Sprintf("%s %s UTC", wd, loc.Format("2006-01-02 15:04"))
-	}
-	return fmt.Sprintf("%s %s %s (%s UTC)", wd, loc.Format("2006-01-02 15:04"), abbr, t.UTC().Format("15:04"))
-}
-
-// Relative says how far t lies from now: "in 5 h 12 min" / "overdue by
-// 20 min"; German "in 5 Std. 12 Min." / "seit 20 Min. überfällig".
-func Relative(l Lang, now, t time.Time) string {
-	d := t.Sub(now)
-	over := d < 0
-	if over {
-		d = -d
-	}
-	s := span(l, d)
-	switch {
-	case over && l == DE:
-		return "seit " + s + " überfällig"
-	case over:
-		return "overdue by " + s
-	case l == DE:
-		return "in " + s
-	}
-	return "in " + s
-}
-
-func span(l Lang, d time.Duration) string {
-	d = d.Truncate(time.Minute)
-	days, h, m := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
-	unitD, unitH, unitM := " d", " h", " min"
-	if l == DE {
-		unitD, unitH, unitM = " Tg.", " Std.", " Min."
-	}
-	var parts []string
-	if days > 0 {
-		parts = append(parts, fmt.Sprint(days)+unitD)
-	}
-	if h > 0 {
-		parts = append(parts, fmt.Sprint(h)+unitH)
-	}
-	if m > 0 || len(parts) == 0 {
-		parts = append(parts, fmt.Sprint(m)+unitM)
-	}
-	return strings.Join(parts, " ")
-}
-
-// argsDE translates the placeholders of command synopses.
-var argsDE = strings.NewReplacer("TIME", "ZEIT", "<title>", "<Titel>", "<text>", "<Text>",
-	"@owner", "@verantwortlich", "<role>", "<Rolle>", "<name>", "<Name>", "<duration>", "<Dauer>",
-	"<platform>", "<Plattform>", "[summary]", "[Zusammenfassung]", "<task|FH-nn|deadline>",
-	"<Aufgabe|FH-nn|Frist>", "<task|deadline>", "<Aufgabe|Frist>", "[command]", "[Befehl]",
-	"--reason text", "--reason Begründung", "S]", "Schweregrad]")
-
+// funcs is the FuncMap of one language's template set. Functions that need
+// the reader's zone, clock or roster take the View (.V) as first argument,
+// because a parsed template cannot close over a per-call value.
 func funcs(l Lang, set *template.Template) template.FuncMap {
+	// call executes another template of the set and returns its text.
 	call := func(name string, d any) (string, error) {
 		var b bytes.Buffer
 		if err := set.ExecuteTemplate(&b, name, d); err != nil {
@@ -93,95 +24,289 @@ func funcs(l Lang, set *template.Template) template.FuncMap {
 		}
 		return strings.TrimSpace(b.String()), nil
 	}
+	// lookup renders a static text (role label, checklist item, ...) once
+	// and remembers it: templates are immutable after parsing.
+	var static sync.Map
+	lookup := func(prefix, key string) string {
+		if s, ok := static.Load(prefix + key); ok {
+			return s.(string)
+		}
+		s := key
+		if set.Lookup(prefix+key) != nil {
+			if out, err := call(prefix+key, nil); err == nil {
+				s = out
+			}
+		}
+		static.Store(prefix+key, s)
+		return s
+	}
 	return template.FuncMap{
-		"at": func(v View, t time.Time) string { return FormatInstant(l, v.Zone, t) },
-		"atp": func(v View, t *time.Time) string {
-			if t == nil {
-				return ""
-			}
-			return FormatInstant(l, v.Zone, *t)
-		},
-		"rel":     func(v View, t time.Time) string { return Relative(l, v.Now, t) },
-		"span":    func(d time.Duration) string { return span(l, d) },
-		"mention": func(p crisis.PersonID) string { return Mention(p) },
-		"name": func(v View, p crisis.PersonID) string {
-			return v.Name(p)
-		},
-		"role":  func(r crisis.Role) (string, error) { return call("role."+string(r), nil) },
-		"check": func(id string) (string, error) { return call("fh."+id, nil) },
-		"t":     func(name string, d any) (string, error) { return call(name, d) },
-		"label": func(s string) (string, error) {
-			if set.Lookup("fh."+s) == nil {
-				return s, nil
-			}
-			txt, err := call("fh."+s, nil)
-			return s + " " + txt, err
-		},
-		"roles": func() []crisis.Role { return crisis.Roles() },
-		"holder": func(s crisis.State, r crisis.Role) crisis.PersonID {
-			return s.Roles[r]
-		},
-		"rolesOf": func(s crisis.State, p crisis.PersonID) []crisis.Role { return s.RolesOf(p) },
-		"openTasks": func(s crisis.State) []crisis.Task {
-			var out []crisis.Task
-			for _, t := range s.Tasks {
-				if t.Done == nil {
-					out = append(out, t)
-				}
-			}
-			return out
-		},
-		"doneTasks": func(s crisis.State) []crisis.Task {
-			var out []crisis.Task
-			for _, t := range s.Tasks {
-				if t.Done != nil {
-					out = append(out, t)
-				}
-			}
-			return out
-		},
-		"task":     func(s crisis.State, id int) *crisis.Task { return s.Task(id) },
-		"deadline": func(s crisis.State, id int) *crisis.Deadline { return s.Deadline(id) },
-		"owner": func(s crisis.State, t crisis.Task) crisis.PersonID {
-			if h := s.Roles[t.OwnerRole]; t.OwnerRole != "" && h != "" {
-				return h
-			}
-			return t.Owner
-		},
-		"first": func(items []Item, n int) []Item {
-			var out []Item
-			for _, it := range items {
-				if !it.Done && len(out) < n {
-					out = append(out, it)
-				}
-			}
-			return out
-		},
-		"neg":    func(d time.Duration) time.Duration { return -d },
-		"sub":    func(a, b time.Time) time.Duration { return a.Sub(b) },
-		"isTask": func(t crisis.Target) bool { return t.Kind == crisis.TargetTask },
-		"join":   strings.Join,
-		"args": func(a string) string {
-			if l == DE {
-				return argsDE.Replace(a)
-			}
-			return a
-		},
-		"add": func(a, b int) int { return a + b },
-		"inc": func(p map[string]string, k string) string { return p[k] },
-		"trunc": func(s string, n int) string {
-			r := []rune(s)
-			if len(r) > n {
-				return string(r[:n]) + "…"
+		// at shows an instant (time.Time, *time.Time, crisis.Instant or
+		// *crisis.Instant) per crisis-domain.md 3.10.
+		"at": func(v *View, x any) string { return FormatInstant(l, v.Zone, instant(x)) },
+		// rel shows how far an instant lies from v.Now.
+		"rel": func(v *View, t time.Time) string { return Relative(l, v.Now, t) },
+		// span shows a duration; dur does the same for a duration string
+		// such as "24h" from error parameters, leaving anything else as is.
+		"span": func(d time.Duration) string { return Span(l, d) },
+		"dur": func(s string) string {
+			if d, err := time.ParseDuration(s); err == nil && d > 0 {
+				return Span(l, d)
 			}
 			return s
 		},
-		"hasRoom": func(s crisis.State) bool { return len(s.Rooms) > 0 },
-		"lastRoom": func(s crisis.State) crisis.Room {
-			if len(s.Rooms) == 0 {
-				return crisis.Room{}
+		// diff is a - b rounded to the minute: reminders fire on their
+		// ladder step plus scheduling jitter, and 14 min 59 s is "15 min".
+		"diff": func(a, b time.Time) time.Duration { return a.Sub(b).Round(time.Minute) },
+		"mention": func(p any) string {
+			id := fmt.Sprint(p)
+			if id == "" {
+				return ""
 			}
-			return s.Rooms[len(s.Rooms)-1]
+			return Mention(crisis.PersonID(id))
+		},
+		"name":    displayName,
+		"bold":    func(s string) string { return "**" + s + "**" },
+		"t":       func(name string, d ...any) (string, error) { return call(name, first(d)) },
+		"has":     func(name string) bool { return set.Lookup(name) != nil },
+		"role":    func(r any) string { return lookup("role.", fmt.Sprint(r)) },
+		"roles":   crisis.Roles,
+		"fh":      func(id string) string { return lookup("fh.", id) },
+		"brief":   func(id string) string { return briefly(lookup("fh.", id)) },
+		"isFH":    func(s string) bool { return strings.HasPrefix(s, "FH-") && set.Lookup("fh."+s) != nil },
+		"holder":  func(st *crisis.State, r crisis.Role) crisis.PersonID { return st.Roles[r] },
+		"owner":   taskOwner,
+		"rolesOf": func(st *crisis.State, p crisis.PersonID) []crisis.Role { return st.RolesOf(p) },
+		"tasksOf": tasksOf,
+		"task":    func(st *crisis.State, id int) *crisis.Task { return st.Task(id) },
+		"deadline": func(st *crisis.State, id int) *crisis.Deadline {
+			return st.Deadline(id)
+		},
+		"target": func(s string) crisis.Target {
+			t, err := crisis.ParseTarget(s)
+			if err != nil {
+				return crisis.Target{}
+			}
+			return t
+		},
+		"isTask":  func(t crisis.Target) bool { return t.Kind == crisis.TargetTask },
+		"members": func(st *crisis.State) []crisis.PersonID { return withoutRole(st) },
+		"split": func(s, sep string) []string {
+			if s == "" {
+				return nil
+			}
+			return strings.Split(s, sep)
+		},
+		"join":     strings.Join,
+		"trim":     func(s, prefix string) string { return strings.TrimPrefix(strings.TrimSpace(s), prefix) },
+		"variants": variants,
+		"args":     func(s string) string { return placeholders(s, func(w string) string { return lookup("ph.", w) }) },
+		"cmdline": func(h HelpEntry) string {
+			if h.Command == "" {
+				return h.Name
+			}
+			return "/" + h.Command + " " + h.Name
+		},
+		"gap": func(st *crisis.State) time.Duration {
+			if st.Aware == nil {
+				return 0
+			}
+			return st.Aware.At.Sub(st.Detected.At)
+		},
+		"maxGap": func() time.Duration { return crisis.MaxAssessmentGap },
+		// label looks up prefix+key ("arg." "title"), falling back to key.
+		"label": lookup,
+		"mentions": func(ps []crisis.PersonID) string {
+			out := make([]string, len(ps))
+			for i, p := range ps {
+				out[i] = Mention(p)
+			}
+			return strings.Join(out, ", ")
+		},
+		"names": func(v *View, ps []crisis.PersonID) string {
+			out := make([]string, len(ps))
+			for i, p := range ps {
+				out[i] = displayName(v, p)
+			}
+			return strings.Join(out, ", ")
+		},
+		"unassigned": func(st *crisis.State) []crisis.Role {
+			var out []crisis.Role
+			for _, r := range crisis.DefaultRoles {
+				if st.Roles[r] == "" {
+					out = append(out, r)
+				}
+			}
+			return out
+		},
+		"roleTasks": func(st *crisis.State, r crisis.Role) []crisis.Task {
+			var out []crisis.Task
+			for _, t := range st.Tasks {
+				if t.Done == nil && t.OwnerRole == r {
+					out = append(out, t)
+				}
+			}
+			return out
+		},
+		"fhTotal": func(st *crisis.State) int {
+			n := 0
+			for _, t := range st.Tasks {
+				if t.Checklist != "" {
+					n++
+				}
+			}
+			return n
+		},
+		"fhDone": func(st *crisis.State) int {
+			n := 0
+			for _, t := range st.Tasks {
+				if t.Checklist != "" && t.Done != nil {
+					n++
+				}
+			}
+			return n
+		},
+		"openTasks": func(st *crisis.State) int {
+			n := 0
+			for _, t := range st.Tasks {
+				if t.Done == nil {
+					n++
+				}
+			}
+			return n
+		},
+		// itemOf finds the task or deadline a reminder or snooze is about.
+		"itemOf": func(st *crisis.State, t crisis.Target) *item {
+			for _, it := range items(*st, time.Time{}) {
+				if it.Task != nil && t.Kind == crisis.TargetTask && it.Task.ID == t.ID ||
+					it.Deadline != nil && t.Kind == crisis.TargetDeadline && it.Deadline.ID == t.ID {
+					return &it
+				}
+			}
+			return nil
 		},
 	}
+}
+
+func first(d []any) any {
+	if len(d) == 0 {
+		return nil
+	}
+	return d[0]
+}
+
+// displayName is the person's name from the roster, or the ID.
+func displayName(v *View, p crisis.PersonID) string {
+	if v.Name != nil {
+		if n := v.Name(p); n != "" {
+			return n
+		}
+	}
+	return string(p)
+}
+
+func instant(x any) time.Time {
+	switch t := x.(type) {
+	case time.Time:
+		return t
+	case *time.Time:
+		if t != nil {
+			return *t
+		}
+	case crisis.Instant:
+		return t.At
+	case *crisis.Instant:
+		if t != nil {
+			return t.At
+		}
+	}
+	return time.Time{}
+}
+
+// briefly cuts a checklist text to its first clause, the headline for
+// one-line mentions such as "FH-03 done": up to the first colon, semicolon
+// or end of sentence (a question keeps its mark). Abbreviations such as
+// "bzw." or "e.g." do not end a sentence.
+func briefly(s string) string {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i+1] != ' ' {
+			continue
+		}
+		switch s[i] {
+		case ':', ';':
+			return s[:i]
+		case '?':
+			return s[:i+1]
+		case '.':
+			word := s[strings.LastIndexByte(s[:i], ' ')+1 : i]
+			if !abbreviations[word] {
+				return s[:i]
+			}
+		}
+	}
+	return strings.TrimSuffix(s, ".")
+}
+
+// abbreviations are words that end in a full stop inside a sentence.
+var abbreviations = map[string]bool{
+	"bzw": true, "z": true, "B": true, "ggf": true, "usw": true, "vgl": true,
+	"d": true, "h": true, "ca": true, "Nr": true, "e.g": true, "i.e": true, "etc": true,
+}
+
+// tasksOf lists the open tasks person p answers for now, checklist tasks
+// through the roles p holds.
+func tasksOf(st *crisis.State, p crisis.PersonID) []crisis.Task {
+	var out []crisis.Task
+	for _, t := range st.Tasks {
+		if t.Done == nil && p != "" && taskOwner(st, t) == p {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// withoutRole lists the members who hold no role in the incident.
+func withoutRole(st *crisis.State) []crisis.PersonID {
+	var out []crisis.PersonID
+	for _, p := range st.Members {
+		if len(st.RolesOf(p)) == 0 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// variants writes an ambiguous local time once per UTC offset, in the ISO
+// form the parser accepts: "2026-10-25T02:30+02:00". The date and time come
+// from the parser's example (which carries the first offset) or else from
+// the input.
+func variants(example, input, offsets string) []string {
+	base := example
+	if len(base) > 6 && (base[len(base)-6] == '+' || base[len(base)-6] == '-') {
+		base = base[:len(base)-6]
+	} else {
+		base = strings.Replace(strings.TrimSpace(input), " ", "T", 1)
+	}
+	var out []string
+	for _, off := range strings.Split(offsets, ",") {
+		if off = strings.TrimSpace(off); off != "" {
+			out = append(out, base+off)
+		}
+	}
+	return out
+}
+
+// placeholderWord finds the words of a synopsis; a word right after "--" is
+// a flag name and stays as typed.
+var placeholderWord = regexp.MustCompile(`(?:--)?[A-Za-z]+`)
+
+// placeholders translates the placeholder words of a command synopsis
+// ("<text> @owner [--due TIME]") with tr, keeping flag names.
+func placeholders(s string, tr func(string) string) string {
+	return placeholderWord.ReplaceAllStringFunc(s, func(w string) string {
+		if strings.HasPrefix(w, "--") {
+			return w
+		}
+		return tr(w)
+	})
 }

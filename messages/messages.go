@@ -1,20 +1,15 @@
-// Package messages holds every text the bot posts, in German and English,
-// as embedded text/template files (templates/de.tmpl, templates/en.tmpl),
-// and renders them into neutral markup: **bold**, "- " lists, and mention
-// tokens ⟨@person⟩ that each platform replaces with its own mention form.
-// Domain and usage errors arrive here as codes with parameters and leave as
-// sentences in the reader's language.
 package messages
 
 import (
+	"bufio"
 	"bytes"
 	"embed"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
-	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 
@@ -24,36 +19,42 @@ import (
 // Lang is a language the bot writes in.
 type Lang string
 
-// The languages.
+// The languages. Every template exists in each of them.
 const (
 	DE Lang = "de"
 	EN Lang = "en"
 )
 
-// Langs lists every language.
-var Langs = []Lang{DE, EN}
+// Langs lists every language, German first.
+func Langs() []Lang { return []Lang{DE, EN} }
 
-// ParseLang reads "de" or "en" (also "deutsch", "english").
+// ParseLang reads a language from configuration: "de" or "en", also
+// "deutsch", "german", "english", "englisch" and region forms like "de-DE".
 func ParseLang(s string) (Lang, bool) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "de", "deutsch", "german", "de-de":
+	case "de", "de-de", "de-at", "de-ch", "deutsch", "german":
 		return DE, true
-	case "en", "english", "englisch", "en-gb", "en-us":
+	case "en", "en-gb", "en-us", "english", "englisch":
 		return EN, true
 	}
 	return "", false
 }
 
-// View is who reads and when: language, zone, the current instant (for
-// relative times and overdue marks) and how people are named.
+// View says for whom and when a text is rendered.
 type View struct {
 	Lang Lang
+	// Zone is the organisation's zone; instants are shown in it (nil: UTC).
 	Zone *time.Location
-	Now  time.Time
+	// Now is the instant of rendering, for relative times and overdue marks.
+	Now time.Time
+	// Name gives a person's display name from the roster. Nil, or an empty
+	// result, falls back to the person ID.
 	Name func(crisis.PersonID) string
 }
 
-// HelpEntry describes a command for help texts.
+// HelpEntry describes one command for help texts; package commands' Spec
+// supplies it. Command is the slash command ("crisis"); empty means the
+// command is typed without one (console).
 type HelpEntry struct {
 	Name    string
 	Aliases []string
@@ -61,256 +62,459 @@ type HelpEntry struct {
 	Command string
 }
 
-//go:embed templates/*.tmpl
+//go:embed templates
 var files embed.FS
 
-// Renderer renders messages. It is safe for concurrent use.
+// Renderer renders every text of the bot from the embedded templates. It is
+// safe for concurrent use.
 type Renderer struct {
 	sets map[Lang]*template.Template
+	// entries holds each language's timeline templates by event kind, looked
+	// up once so the export does not look them up per event.
+	entries map[Lang]map[crisis.Kind]*template.Template
 }
 
-// New parses the embedded templates.
+// New parses the embedded templates of every language.
 func New() (*Renderer, error) {
-	r := &Renderer{sets: map[Lang]*template.Template{}}
-	for _, l := range Langs {
-		set := template.New(string(l))
+	r := &Renderer{
+		sets:    map[Lang]*template.Template{},
+		entries: map[Lang]map[crisis.Kind]*template.Template{},
+	}
+	for _, l := range Langs() {
+		set := template.New(string(l)).Option("missingkey=zero")
 		set.Funcs(funcs(l, set))
-		b, err := files.ReadFile("templates/" + string(l) + ".tmpl")
-		if err != nil {
-			return nil, fmt.Errorf("read %s templates: %w", l, err)
-		}
-		if _, err := set.Parse(string(b)); err != nil {
+		if _, err := set.ParseFS(files, "templates/"+string(l)+"/*.tmpl"); err != nil {
 			return nil, fmt.Errorf("parse %s templates: %w", l, err)
 		}
 		r.sets[l] = set
+		r.entries[l] = map[crisis.Kind]*template.Template{}
+		for _, k := range kinds {
+			t := set.Lookup("entry." + string(k))
+			if t == nil {
+				return nil, fmt.Errorf("parse %s templates: no entry.%s", l, k)
+			}
+			r.entries[l][k] = t
+		}
 	}
 	return r, nil
 }
 
-// Names lists the template names of a language (for tests).
+// kinds lists every event kind; each has a notice, a direct message and a
+// timeline entry in every language.
+var kinds = []crisis.Kind{
+	crisis.KindOpened, crisis.KindRoleAssigned, crisis.KindInvited, crisis.KindPaged,
+	crisis.KindRoomAdded, crisis.KindLogged, crisis.KindDecided, crisis.KindTaskCreated,
+	crisis.KindTaskDone, crisis.KindDeadlineSet, crisis.KindDeadlineMet, crisis.KindAwareSet,
+	crisis.KindDetectedSet, crisis.KindSnoozed, crisis.KindReminderSent, crisis.KindResolved,
+	crisis.KindClosed,
+}
+
+var defaultRenderer = sync.OnceValues(New)
+
+// HasHelp reports whether the command name (a Spec name such as "task" or
+// "room add") has a help description in every language.
+func HasHelp(name string) bool {
+	r, err := defaultRenderer()
+	return err == nil && r.has("help."+name)
+}
+
+// Keys lists the runtime phrase keys Text accepts.
+func Keys() []string { return names("text.") }
+
+// Codes lists the error codes Problem has a text for: every crisis.Code and
+// every usage error code of package commands.
+func Codes() []string { return names("problem.") }
+
+// Names lists the template names of a language, sorted. Tests use it to
+// check that both languages define the same set.
 func (r *Renderer) Names(l Lang) []string {
 	var out []string
 	for _, t := range r.sets[l].Templates() {
-		if t.Name() != string(l) {
-			out = append(out, t.Name())
+		if n := t.Name(); n != string(l) && !strings.HasSuffix(n, ".tmpl") {
+			out = append(out, n)
 		}
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return out
 }
 
-// Has reports whether the language defines a template.
-func (r *Renderer) Has(l Lang, name string) bool { return r.sets[l].Lookup(name) != nil }
-
-// data is what templates see.
-type data struct {
-	V       View
-	S       crisis.State
-	E       crisis.Event
-	D       crisis.Payload
-	DM      bool
-	To      crisis.PersonID
-	P       map[string]string
-	Items   []Item
-	Entries []string
-	Help    []HelpEntry
-	Cmd     HelpEntry
-}
-
-func (r *Renderer) exec(v View, name string, d data) (string, error) {
-	if v.Zone == nil {
-		v.Zone = time.UTC
-	}
-	if v.Name == nil {
-		v.Name = func(p crisis.PersonID) string { return string(p) }
-	}
-	d.V = v
-	set, ok := r.sets[v.Lang]
-	if !ok {
-		set = r.sets[DE]
-	}
-	var b bytes.Buffer
-	if err := set.ExecuteTemplate(&b, name, d); err != nil {
-		return "", fmt.Errorf("render %s/%s: %w", v.Lang, name, err)
-	}
-	return tidy(b.String()), nil
-}
-
-var blankRuns = regexp.MustCompile(`\n{3,}`)
-
-// tidy trims template whitespace: no trailing spaces, at most one blank line.
-func tidy(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " \t")
-	}
-	return strings.TrimSpace(blankRuns.ReplaceAllString(strings.Join(lines, "\n"), "\n\n"))
-}
-
-// Notice renders the room post about e, or with to set the direct message
-// to that person.
-func (r *Renderer) Notice(v View, st crisis.State, e crisis.Event, to crisis.PersonID) (string, error) {
-	name := "notice." + string(e.Kind())
-	if to != "" && r.Has(v.Lang, "dm."+string(e.Kind())) {
-		name = "dm." + string(e.Kind())
-	}
-	return r.exec(v, name, data{S: st, E: e, D: e.Data, DM: to != "", To: to})
-}
-
-// Entry renders one timeline line.
-func (r *Renderer) Entry(v View, e crisis.Event) (string, error) {
-	return r.exec(v, "entry."+string(e.Kind()), data{E: e, D: e.Data})
-}
-
-// Status renders the incident summary.
-func (r *Renderer) Status(v View, st crisis.State) (string, error) {
-	return r.exec(v, "status", data{S: st, Items: Items(st, v.Now)})
-}
-
-// Roles lists the incident's roles.
-func (r *Renderer) Roles(v View, st crisis.State) (string, error) {
-	return r.exec(v, "roles", data{S: st})
-}
-
-// Tasks lists tasks, open first.
-func (r *Renderer) Tasks(v View, st crisis.State) (string, error) {
-	return r.exec(v, "tasks", data{S: st})
-}
-
-// Deadlines lists everything with a due instant, by due.
-func (r *Renderer) Deadlines(v View, st crisis.State) (string, error) {
-	return r.exec(v, "deadlines", data{S: st, Items: Items(st, v.Now)})
-}
-
-// Timeline renders events as the timeline.
-func (r *Renderer) Timeline(v View, st crisis.State, evs []crisis.Event) (string, error) {
-	lines := make([]string, 0, len(evs))
-	for _, e := range evs {
-		l, err := r.Entry(v, e)
-		if err != nil {
-			return "", err
-		}
-		lines = append(lines, l)
-	}
-	return r.exec(v, "timeline", data{S: st, Entries: lines})
-}
-
-// WriteMarkdown streams the Markdown export: a header, then one line per
-// event. Each event line is rendered on its own so 100,000 events never sit
-// in memory at once.
-func (r *Renderer) WriteMarkdown(w io.Writer, v View, st crisis.State, each func(func(crisis.Event) error) error) error {
-	head, err := r.exec(v, "export.header", data{S: st})
+func names(prefix string) []string {
+	r, err := defaultRenderer()
 	if err != nil {
-		return err
+		return nil
 	}
-	if _, err := io.WriteString(w, head+"\n\n"); err != nil {
-		return err
-	}
-	err = each(func(e crisis.Event) error {
-		l, err := r.Entry(v, e)
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(w, "%d. %s  \n   `%s`\n", e.Seq, l, e.Hash[:16])
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	foot, err := r.exec(v, "export.footer", data{S: st})
-	if err != nil {
-		return err
-	}
-	_, err = io.WriteString(w, "\n"+foot+"\n")
-	return err
-}
-
-// Problem renders an error code (domain or usage) with its parameters.
-func (r *Renderer) Problem(v View, code string, params map[string]string) (string, error) {
-	name := "problem." + code
-	if !r.Has(v.Lang, name) {
-		params = map[string]string{"code": code}
-		name = "problem.unknown"
-	}
-	return r.exec(v, name, data{P: params})
-}
-
-// Text renders a runtime phrase.
-func (r *Renderer) Text(v View, key string, params map[string]string) (string, error) {
-	return r.exec(v, "text."+key, data{P: params})
-}
-
-// Help lists every command (topic "") or explains one.
-func (r *Renderer) Help(v View, cmds []HelpEntry, topic string) (string, error) {
-	if topic == "" {
-		return r.exec(v, "help.list", data{Help: cmds})
-	}
-	for _, c := range cmds {
-		if c.Name == topic {
-			return r.exec(v, "help.topic", data{Cmd: c})
+	var out []string
+	for _, n := range r.Names(EN) {
+		if k, ok := strings.CutPrefix(n, prefix); ok && k != "unknown" {
+			out = append(out, k)
 		}
 	}
-	return r.Problem(v, "unknown_command", map[string]string{"input": topic})
+	return out
 }
 
-// Usage renders the usage line of a command.
-func (r *Renderer) Usage(v View, cmd HelpEntry) (string, error) {
-	return r.exec(v, "usage", data{Cmd: cmd})
-}
-
-// HasHelp reports whether a command has a description in every language.
-func (r *Renderer) HasHelp(name string) bool {
-	for _, l := range Langs {
-		if !r.Has(l, "help."+name) {
+// has reports whether every language defines the template.
+func (r *Renderer) has(name string) bool {
+	for _, l := range Langs() {
+		if r.sets[l].Lookup(name) == nil {
 			return false
 		}
 	}
 	return true
 }
 
-// Item is one line of the deadlines overview.
-type Item struct {
-	Target  crisis.Target
-	Label   string
-	Check   string // checklist ID, if the task came from a checklist
-	Due     time.Time
-	Owner   crisis.PersonID
-	Done    bool
-	Overdue bool
+// data is what templates see. V is always set; the rest depends on the
+// text being rendered.
+type data struct {
+	// When and Who are the instant and actor of the event of a timeline
+	// entry, formatted once in Go: every entry shows them, and the export
+	// renders 100,000 entries.
+	When, Who string
+	D         crisis.Payload
+	E         crisis.Event
+	S         crisis.State
+	V         View
+	To        crisis.PersonID // addressee of a direct message
+	P         map[string]string
+
+	Open, Done []crisis.Task
+	Items      []item // deadlines, or the next ones in status
+	More       int    // status: open items not shown
+	Entries    []string
+	Help       []HelpEntry
+	Cmd        HelpEntry
 }
 
-// Items lists every open or done task with a due instant and every custom
-// deadline, by due.
-func Items(st crisis.State, now time.Time) []Item {
-	var out []Item
-	for _, t := range st.Tasks {
+// set returns the templates of v's language; an unknown language renders
+// German, the product default.
+func (r *Renderer) set(v View) (*template.Template, Lang) {
+	if s, ok := r.sets[v.Lang]; ok {
+		return s, v.Lang
+	}
+	return r.sets[DE], DE
+}
+
+func normalize(v View) View {
+	if v.Zone == nil {
+		v.Zone = time.UTC
+	}
+	if _, ok := ParseLang(string(v.Lang)); !ok {
+		v.Lang = DE
+	}
+	return v
+}
+
+func (r *Renderer) exec(v View, name string, d *data) (string, error) {
+	v = normalize(v)
+	d.V = v
+	set, l := r.set(v)
+	var b bytes.Buffer
+	if err := set.ExecuteTemplate(&b, name, d); err != nil {
+		return "", fmt.Errorf("render %s/%s: %w", l, name, err)
+	}
+	return tidy(b.String()), nil
+}
+
+// tidy removes what template layout leaves behind: trailing blanks on a
+// line, more than one blank line in a row, and blank lines at either end.
+func tidy(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	blank := 0
+	for line := range strings.Lines(s) {
+		line = strings.TrimRight(line, " \t\r\n")
+		if line == "" {
+			blank++
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+			if blank > 0 {
+				b.WriteByte('\n')
+			}
+		}
+		blank = 0
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// Notice renders what event e tells people: the post to the incident's
+// rooms (to == ""), or the direct message to person to, which carries the
+// incident's title and ID because it is read outside the room. st is the
+// incident state after e, possibly later.
+func (r *Renderer) Notice(v View, st crisis.State, e crisis.Event, to crisis.PersonID) (string, error) {
+	if e.Data == nil {
+		return "", fmt.Errorf("render notice %s/%d: no payload", e.Incident, e.Seq)
+	}
+	name := "notice." + string(e.Kind())
+	if to != "" {
+		name = "dm." + string(e.Kind())
+	}
+	return r.exec(v, name, &data{S: st, E: e, D: e.Data, To: to})
+}
+
+// Entry renders the timeline line of e: instant, what happened, who. It may
+// span lines only where user text does.
+func (r *Renderer) Entry(v View, e crisis.Event) (string, error) {
+	return r.entry(v, crisis.State{}, e)
+}
+
+// entry renders e's timeline line; st, when known, names tasks and
+// deadlines that the event refers to by number.
+func (r *Renderer) entry(v View, st crisis.State, e crisis.Event) (string, error) {
+	var b bytes.Buffer
+	if err := r.writeEntry(&b, &data{V: normalize(v), S: st}, e); err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(b.String()), nil
+}
+
+// writeEntry executes e's pre-resolved entry template with d, which the
+// caller reuses across events; consecutive events of the same minute reuse
+// the formatted instant.
+func (r *Renderer) writeEntry(w io.Writer, d *data, e crisis.Event) error {
+	if e.Data == nil {
+		return fmt.Errorf("render entry %s/%d: no payload", e.Incident, e.Seq)
+	}
+	_, l := r.set(d.V)
+	t, ok := r.entries[l][e.Kind()]
+	if !ok {
+		return fmt.Errorf("render entry %s/%d: unknown kind %q", e.Incident, e.Seq, e.Kind())
+	}
+	if m := e.At.Truncate(time.Minute); d.When == "" || !m.Equal(d.E.At.Truncate(time.Minute)) {
+		d.When = FormatInstant(l, d.V.Zone, m)
+	}
+	d.Who = ""
+	if e.Actor != "" {
+		d.Who = displayName(&d.V, e.Actor)
+	}
+	d.E, d.D = e, e.Data
+	if err := t.Execute(w, d); err != nil {
+		return fmt.Errorf("render %s/entry.%s: %w", l, e.Kind(), err)
+	}
+	return nil
+}
+
+// Status renders the situation overview: state, severity, detection and
+// awareness, roles, the next open due items with relative times, and the
+// count of open tasks.
+func (r *Renderer) Status(v View, st crisis.State) (string, error) {
+	d := &data{S: st}
+	d.Open, d.Done = splitTasks(st)
+	var open []item
+	for _, it := range items(st, v.Now) {
+		if it.State != "done" {
+			open = append(open, it)
+		}
+	}
+	const shown = 6
+	if len(open) > shown {
+		d.More = len(open) - shown
+		open = open[:shown]
+	}
+	d.Items = open
+	return r.exec(v, "status", d)
+}
+
+// Roles renders every role with its holder, and the members without a role.
+func (r *Renderer) Roles(v View, st crisis.State) (string, error) {
+	return r.exec(v, "roles", &data{S: st})
+}
+
+// Tasks renders the open tasks, then the done ones. Checklist tasks show
+// their checklist text in v's language.
+func (r *Renderer) Tasks(v View, st crisis.State) (string, error) {
+	d := &data{S: st}
+	d.Open, d.Done = splitTasks(st)
+	return r.exec(v, "tasks", d)
+}
+
+// Deadlines renders every task with a due instant and every custom deadline,
+// sorted by due, with owner and status (open, overdue, done).
+func (r *Renderer) Deadlines(v View, st crisis.State) (string, error) {
+	return r.exec(v, "deadlines", &data{S: st, Items: items(st, v.Now)})
+}
+
+// Timeline renders evs as the incident's timeline (Lagechronik).
+func (r *Renderer) Timeline(v View, st crisis.State, evs []crisis.Event) (string, error) {
+	d := &data{V: normalize(v), S: st}
+	lines := make([]string, 0, len(evs))
+	var b bytes.Buffer
+	for _, e := range evs {
+		b.Reset()
+		if err := r.writeEntry(&b, d, e); err != nil {
+			return "", err
+		}
+		lines = append(lines, indent(strings.TrimSpace(b.String()), "  "))
+	}
+	return r.exec(v, "timeline", &data{S: st, Entries: lines})
+}
+
+// WriteMarkdown writes the Markdown export of an incident: a header (title,
+// ID, opened, detection and awareness, roles, rooms, head of the hash chain)
+// and then one list item per event that each yields, with the first 16 hex
+// digits of the event's chain hash. Events are rendered one at a time as they
+// stream in, so the log never sits in memory whole.
+func (r *Renderer) WriteMarkdown(w io.Writer, v View, st crisis.State, each func(func(crisis.Event) error) error) error {
+	head, err := r.exec(v, "export.header", &data{S: st})
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString(head)
+	bw.WriteString("\n\n")
+	d := &data{V: normalize(v), S: st}
+	var line bytes.Buffer
+	num := make([]byte, 0, 20)
+	err = each(func(e crisis.Event) error {
+		line.Reset()
+		if err := r.writeEntry(&line, d, e); err != nil {
+			return err
+		}
+		bw.WriteString("- ")
+		bw.Write(strconv.AppendUint(num[:0], e.Seq, 10))
+		bw.WriteString(" · ")
+		writeIndented(bw, bytes.TrimSpace(line.Bytes()))
+		bw.WriteString(" · `")
+		bw.WriteString(e.Hash[:min(16, len(e.Hash))])
+		_, err := bw.WriteString("`\n")
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("write markdown export: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write markdown export: %w", err)
+	}
+	return nil
+}
+
+// writeIndented writes b, indenting every line after the first by two
+// spaces so multi-line user text stays inside its list item.
+func writeIndented(w *bufio.Writer, b []byte) {
+	for {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			w.Write(b)
+			return
+		}
+		w.Write(b[:i+1])
+		w.WriteString("  ")
+		b = b[i+1:]
+	}
+}
+
+// indent prefixes every line of s but the first.
+func indent(s, prefix string) string {
+	return strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
+
+// Problem renders an error code with its parameters in v's language: a
+// crisis.Code from Decide or a usage error code from package commands. An
+// unknown code gets a generic "could not process" text naming the code.
+// For usage errors the runtime appends the Usage line itself.
+func (r *Renderer) Problem(v View, code string, params map[string]string) (string, error) {
+	name := "problem." + code
+	if code == "" || code == "unknown" || !r.has(name) {
+		params = map[string]string{"code": code}
+		name = "problem.unknown"
+	}
+	return r.exec(v, name, &data{P: params})
+}
+
+// Text renders a runtime phrase (see Keys) with its parameters.
+func (r *Renderer) Text(v View, key string, params map[string]string) (string, error) {
+	name := "text." + key
+	if !r.has(name) {
+		return "", fmt.Errorf("render text: unknown key %q", key)
+	}
+	return r.exec(v, name, &data{P: params})
+}
+
+// Help renders the list of all commands with one-line descriptions (topic
+// ""), or usage, description, aliases and an example of the command named
+// topic (its name or an alias). An unknown topic renders the
+// unknown_command problem.
+func (r *Renderer) Help(v View, cmds []HelpEntry, topic string) (string, error) {
+	if topic == "" {
+		return r.exec(v, "help.list", &data{Help: cmds})
+	}
+	topic = strings.ToLower(strings.TrimSpace(topic))
+	for _, c := range cmds {
+		if strings.EqualFold(c.Name, topic) || slices.ContainsFunc(c.Aliases, func(a string) bool { return strings.EqualFold(a, topic) }) {
+			return r.exec(v, "help.topic", &data{Cmd: c})
+		}
+	}
+	return r.Problem(v, "unknown_command", map[string]string{"command": "help", "input": topic})
+}
+
+// Usage renders a command's usage line: "Usage: `/crisis task <text> @owner
+// [--due TIME]`", in German "Aufruf: …" with German placeholders.
+func (r *Renderer) Usage(v View, cmd HelpEntry) (string, error) {
+	return r.exec(v, "usage", &data{Cmd: cmd})
+}
+
+// item is one line of the deadline overview: a task with a due instant or a
+// custom deadline.
+type item struct {
+	Task     *crisis.Task
+	Deadline *crisis.Deadline
+	Due      time.Time
+	Owner    crisis.PersonID
+	// State is "open", "overdue" or "done"; Late marks a done item that
+	// was ticked off after it was due.
+	State string
+	Late  bool
+}
+
+// items lists every task with a due instant and every custom deadline,
+// sorted by due (ties: tasks first, then by number).
+func items(st crisis.State, now time.Time) []item {
+	var out []item
+	state := func(due time.Time, done *time.Time) (string, bool) {
+		switch {
+		case done != nil:
+			return "done", done.After(due)
+		case now.After(due):
+			return "overdue", false
+		}
+		return "open", false
+	}
+	for i := range st.Tasks {
+		t := &st.Tasks[i]
 		if t.Due == nil {
 			continue
 		}
-		owner := t.Owner
-		if h := st.Roles[t.OwnerRole]; t.OwnerRole != "" && h != "" {
-			owner = h
-		}
-		out = append(out, Item{Target: crisis.Target{Kind: crisis.TargetTask, ID: t.ID}, Label: t.Text,
-			Check: t.Checklist, Due: t.Due.At, Owner: owner, Done: t.Done != nil,
-			Overdue: t.Done == nil && now.After(t.Due.At)})
+		s, late := state(t.Due.At, t.Done)
+		out = append(out, item{Task: t, Due: t.Due.At, Owner: taskOwner(&st, *t), State: s, Late: late})
 	}
-	for _, d := range st.Deadlines {
-		out = append(out, Item{Target: crisis.Target{Kind: crisis.TargetDeadline, ID: d.ID}, Label: d.Name,
-			Due: d.Due.At, Owner: d.Owner, Done: d.Met != nil, Overdue: d.Met == nil && now.After(d.Due.At)})
+	for i := range st.Deadlines {
+		dl := &st.Deadlines[i]
+		s, late := state(dl.Due.At, dl.Met)
+		out = append(out, item{Deadline: dl, Due: dl.Due.At, Owner: dl.Owner, State: s, Late: late})
 	}
-	slices.SortStableFunc(out, func(a, b Item) int { return a.Due.Compare(b.Due) })
+	slices.SortStableFunc(out, func(a, b item) int { return a.Due.Compare(b.Due) })
 	return out
 }
 
-// Mention returns the neutral mention token of a person.
-func Mention(id crisis.PersonID) string { return "⟨@" + string(id) + "⟩" }
+// taskOwner is who answers for a task now: for checklist tasks the current
+// holder of the task's role (reminders follow the role too), else the owner.
+func taskOwner(st *crisis.State, t crisis.Task) crisis.PersonID {
+	if t.OwnerRole != "" {
+		if h := st.Roles[t.OwnerRole]; h != "" {
+			return h
+		}
+	}
+	return t.Owner
+}
 
-var mentionToken = regexp.MustCompile(`⟨@([^⟨⟩\s]+)⟩`)
-
-// ReplaceMentions replaces every mention token using fn.
-func ReplaceMentions(text string, fn func(crisis.PersonID) string) string {
-	return mentionToken.ReplaceAllStringFunc(text, func(m string) string {
-		return fn(crisis.PersonID(mentionToken.FindStringSubmatch(m)[1]))
-	})
+func splitTasks(st crisis.State) (open, done []crisis.Task) {
+	for _, t := range st.Tasks {
+		if t.Done == nil {
+			open = append(open, t)
+		} else {
+			done = append(done, t)
+		}
+	}
+	return open, done
 }

@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
-	"os"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
 	"sync"

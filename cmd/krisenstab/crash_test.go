@@ -41,13 +41,13 @@ var headerKey = regexp.MustCompile(`^\[m\d+\] .* \{(.+)\}$`)
 
 // TestCrashSafety re-executes the test binary as the bot, feeds it
 // commands, SIGKILLs it at random points and restarts it on the same data
-// (30 rounds). Then it checks that every acknowledged command's events are
+// (36 rounds). Then it checks that every acknowledged command's events are
 // stored, the hash chain verifies, every reminder step was decided exactly
 // once, every notice was delivered at least once (and at most once more per
 // kill), and the outbox is empty after a clean final run.
 func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
-		t.Skip("starts 31 processes")
+		t.Skip("starts 37 processes")
 	}
 	dir := t.TempDir()
 	base := time.Date(2026, 1, 16, 16, 40, 0, 0, time.UTC)
@@ -107,7 +107,7 @@ func TestCrashSafety(t *testing.T) {
 		return lines
 	}
 
-	for round := range 30 {
+	for round := range 36 {
 		now := base.Add(time.Duration(round) * 10 * time.Minute)
 		input := []string{room}
 		if round == 0 {
@@ -119,7 +119,7 @@ func TestCrashSafety(t *testing.T) {
 				input = append(input, fmt.Sprintf(`/crisis task "t-%d-%d" @bernd --due +25m`, round, i))
 			}
 		}
-		killAfter := 1 + rng.IntN(150)
+		killAfter := 1 + rng.IntN(300)
 		if round == 0 {
 			killAfter = -1 // let the opening through
 		}

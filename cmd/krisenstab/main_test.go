@@ -85,13 +85,13 @@ func TestRestartKeepsState(t *testing.T) {
 	}
 	// One room post and one DM each to the owner and the lead; the steps
 	// -15m, due, +30m, +1h and +1h30m are folded into the +2h ping.
-	if n := strings.Count(out, "Overdue by 2 h**: task #14"); n != 3 {
+	if n := strings.Count(out, "**Overdue by 2 h**: task #14") + strings.Count(out, "Task #14: Call provider\nDue:"); n != 3 {
 		t.Errorf("want one consolidated ping for task #14 in the room and to 2 people, got %d in:\n%s", n, out)
 	}
-	if n := strings.Count(out, "(Includes 5 earlier reminder(s) not sent separately, e.g. while the bot was offline.) @bernd @anna"); n != 1 {
+	if n := strings.Count(out, "To: @bernd, @anna\nThis reminder replaces 5 earlier ones"); n != 1 {
 		t.Errorf("catch-up ping does not say what it consolidates:\n%s", out)
 	}
-	if !strings.Contains(out, "#14 Call provider → @bernd") {
+	if !strings.Contains(out, "#14 Call provider → Bernd Krause") {
 		t.Errorf("task list after restart lacks task #14:\n%s", out)
 	}
 	// A third run at the same instant sends nothing again.
