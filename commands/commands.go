@@ -5,8 +5,6 @@
 package commands
 
 import (
-	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -55,17 +53,8 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	keys := make([]string, 0, len(e.Params))
-	for k := range e.Params {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	b.WriteString("usage: " + string(e.Code))
-	for _, k := range keys {
-		fmt.Fprintf(&b, " %s=%q", k, e.Params[k])
-	}
-	return b.String()
+	// Same log form as domain errors: code and sorted parameters.
+	return "usage: " + (&crisis.Error{Code: crisis.Code(e.Code), Params: e.Params}).Error()
 }
 
 func fail(c Code, command string, kv ...string) *Error {
