@@ -24,6 +24,7 @@ const CommandTimeout = 20 * time.Second
 type Runtime struct {
 	cfg       Config
 	roster    *roster
+	env       crisis.Env // roster and policy as the domain sees them, built once
 	store     Store
 	clock     Clock
 	log       *slog.Logger
@@ -58,6 +59,7 @@ func New(cfg Config, st Store, clock Clock, log *slog.Logger, msgs *messages.Ren
 		log: log.With("component", "runtime"), msgs: msgs, platforms: map[string]Platform{},
 		locks: map[crisis.IncidentID]*sync.Mutex{}, states: map[crisis.IncidentID]crisis.State{}, kickScheduler: make(chan struct{}, 1),
 		kickDispatcher: make(chan struct{}, 1)}
+	rt.env = crisis.Env{Roster: rt.roster.domain(), Policy: cfg.Policy}
 	for _, p := range platforms {
 		rt.platforms[p.Name()] = p
 		rt.order = append(rt.order, p.Name())
@@ -184,7 +186,7 @@ func (rt *Runtime) apply(ctx context.Context, id crisis.IncidentID, actor crisis
 			return applied{}, &crisis.Error{Code: crisis.CodeNoIncident, Params: map[string]string{"incident": string(id)}}
 		}
 	}
-	env := crisis.Env{Roster: rt.roster.domain(), Policy: rt.cfg.Policy}
+	env := rt.env
 	payloads, err := crisis.Decide(st, env, actor, cmd, now)
 	if err != nil {
 		return applied{}, err

@@ -130,7 +130,7 @@ func (rt *Runtime) resync(ctx context.Context, id crisis.IncidentID) error {
 	// Drop entries that are due now but would fire nothing; they would
 	// loop otherwise. Due entries that do fire stay.
 	now := rt.clock.Now()
-	env := crisis.Env{Roster: rt.roster.domain(), Policy: rt.cfg.Policy}
+	env := rt.env
 	keep := rems[:0]
 	for _, r := range rems {
 		if r.At.After(now) {
