@@ -31,7 +31,25 @@ type Platform interface {
 type Message struct {
 	Text string
 	Key  string
+	// Actions are buttons offered with the message (approve/reject on a
+	// draft). A platform without buttons ignores them: reactions work too.
+	Actions []Action
 }
+
+// Action is a button. Pressing it arrives as an Event whose Reaction has
+// Emoji = ID and Message = the ref of the message carrying the button.
+type Action struct {
+	ID    string // ReactApprove or ReactReject
+	Label string
+}
+
+// Normalised reaction names: adapters map their platform's emoji (✅
+// white_check_mark heavy_check_mark, ❌ x) to these; any other emoji is
+// passed on by its platform name and ignored by the runtime.
+const (
+	ReactApprove = "approve"
+	ReactReject  = "reject"
+)
 
 // Ref identifies a posted message (for reactions and edits).
 type Ref struct {
@@ -49,6 +67,17 @@ type Event struct {
 	User      string
 	Text      string
 	DedupeKey string
+	// Reaction is set instead of Text when the user reacted to (or pressed
+	// a button on) a message the bot posted.
+	Reaction *Reaction
+}
+
+// Reaction is an emoji added to or removed from a bot message, or a button
+// pressed on it.
+type Reaction struct {
+	Emoji   string // ReactApprove, ReactReject, or the platform's emoji name
+	Message string // the message's Ref.ID
+	Removed bool
 }
 
 // Reply is the answer shown to the sender of an event. Private replies are
