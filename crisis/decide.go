@@ -25,7 +25,18 @@ const (
 type Env struct {
 	Roster Roster
 	Policy Policy
+	// Approval is the release policy per draft kind; nil: the default.
+	Approval ApprovalPolicy
+	// Lint checks a draft's text (package messages); nil: no text rules.
+	Lint Linter
+	// Publish lists the rooms a released draft kind goes to.
+	Publish map[string][]Room
+	// FactKeys are the fact keys set accepts; nil accepts any.
+	FactKeys []string
 }
+
+// Linter checks a draft text against the incident's facts at now.
+type Linter func(s *State, kind, lang, text string, now time.Time) []Finding
 
 // Decide turns a command by actor at now into the payloads of new events, or
 // a *Error. It never changes s. For Start, s must be the zero State.
@@ -102,7 +113,7 @@ func Decide(s State, env Env, actor PersonID, c Command, now time.Time) ([]Paylo
 		}
 		return []Payload{DeadlineSet{Deadline: len(s.Deadlines) + 1, Name: c.Name, Due: utc(c.Due), Owner: c.Owner}}, nil
 	case Aware:
-		return decideAware(s, actor, c, now)
+		return decideAware(s, env, actor, c, now)
 	case Detected:
 		// Detection anchors internal clocks and the awareness gap, so it is
 		// corrected under the same rules as awareness (3.7).
@@ -135,6 +146,9 @@ func Decide(s State, env Env, actor PersonID, c Command, now time.Time) ([]Paylo
 		}
 		return []Payload{Snoozed{Target: t, Until: now.Add(c.For)}}, nil
 	case FireReminder:
+		if c.Target.Kind == TargetPage {
+			return decideEscalation(s, env, c.Target, now)
+		}
 		ev, err := s.fire(env.Policy, c.Target, now)
 		if err != nil {
 			return nil, err
@@ -155,7 +169,15 @@ func Decide(s State, env Env, actor PersonID, c Command, now time.Time) ([]Paylo
 		if s.Status != StatusResolved {
 			return nil, fail(CodeNotResolved)
 		}
+		// The breach register (Art. 33(5)) is kept even when nothing was
+		// notified; closing without it would lose the record.
+		if s.Active(RegimeGDPR) && len(s.Submissions["gdpr.breach_register"]) == 0 {
+			return nil, fail(CodeRegisterMissing)
+		}
 		return []Payload{Closed{Summary: c.Summary}}, nil
+	}
+	if out, err, ok := decideReg(s, env, actor, c, now); ok {
+		return out, err
 	}
 	return nil, fail(CodeNothingChanged)
 }
@@ -288,29 +310,6 @@ func decideDone(s State, c Done) ([]Payload, error) {
 // decideAware applies crisis-domain.md 3.7: lead or legal state awareness;
 // an earlier correction takes effect at once; a later one must give a
 // reason (the two-person approval arrives with the regulatory clocks).
-func decideAware(s State, actor PersonID, c Aware, now time.Time) ([]Payload, error) {
-	if !s.Holds(actor, RoleLead) && !s.Holds(actor, RoleLegal) {
-		return nil, fail(CodeNotPermitted, "need", "lead,legal")
-	}
-	if c.At.At.After(now.Add(Skew)) {
-		return nil, fail(CodeFutureInstant, "input", c.At.Input)
-	}
-	ev := AwareSet{Aware: utc(c.At), Reason: c.Reason}
-	if s.Aware != nil {
-		if s.Aware.At.Equal(ev.Aware.At) {
-			return nil, fail(CodeNothingChanged)
-		}
-		prev := s.Aware.At
-		ev.Previous = &prev
-		if ev.Aware.At.After(prev) && strings.TrimSpace(c.Reason) == "" {
-			return nil, fail(CodeNotPermitted, "need", "reason")
-		}
-	}
-	if ev.Aware.At.Sub(s.Detected.At) > MaxAssessmentGap {
-		ev.GapWarning = true
-	}
-	return []Payload{ev}, nil
-}
 
 // resolveRef finds a task by number ("3", "#3") or checklist ID ("FH-04"),
 // or a custom deadline by name.
@@ -320,11 +319,11 @@ func (s *State) resolveRef(ref string) (Target, error) {
 		if s.Task(n) == nil {
 			return Target{}, fail(CodeUnknownTask, "ref", ref)
 		}
-		return Target{TargetTask, n}, nil
+		return Target{Kind: TargetTask, ID: n}, nil
 	}
 	for _, t := range s.Tasks {
 		if t.Checklist != "" && strings.EqualFold(t.Checklist, ref) {
-			return Target{TargetTask, t.ID}, nil
+			return Target{Kind: TargetTask, ID: t.ID}, nil
 		}
 	}
 	var found *Deadline
@@ -336,7 +335,7 @@ func (s *State) resolveRef(ref string) (Target, error) {
 	if found == nil {
 		return Target{}, fail(CodeUnknownTarget, "ref", ref)
 	}
-	return Target{TargetDeadline, found.ID}, nil
+	return Target{Kind: TargetDeadline, ID: found.ID}, nil
 }
 
 // holders lists who holds role r: the incident's holder first, then the

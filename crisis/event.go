@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"time"
 )
 
@@ -99,6 +100,9 @@ type Invited struct {
 type Paged struct {
 	Role   Role       `json:"role"`
 	People []PersonID `json:"people"`
+	// Escalates: the seq of the page this one escalates to deputies
+	// because nobody acknowledged it within PageAckWindow.
+	Escalates uint64 `json:"escalates,omitempty"`
 }
 
 // RoomAdded records an additional room, e.g. on a second platform.
@@ -154,6 +158,15 @@ type AwareSet struct {
 	// GapWarning: awareness lies more than MaxAssessmentGap after
 	// detection; a decision explaining the gap is required (3.2).
 	GapWarning bool `json:"gap_warning,omitempty"`
+	// Regime: awareness for one regime only ("" = all).
+	Regime string `json:"regime,omitempty"`
+	// Pending: a later correction waiting for the second of lead and
+	// legal (3.7); the earlier instant stays authoritative until then.
+	Pending bool   `json:"pending,omitempty"`
+	Moves   []Move `json:"moves,omitempty"`
+	// Tasks: correction tasks created because reports already filed
+	// carry the old instant.
+	Corrections []string `json:"corrections,omitempty"`
 }
 
 // DetectedSet corrects the detection instant.
@@ -180,6 +193,7 @@ type ReminderSent struct {
 	Step       time.Duration `json:"step"`
 	Missed     int           `json:"missed,omitempty"`
 	Recipients []PersonID    `json:"recipients"`
+	AskOngoing bool          `json:"ask_ongoing,omitempty"`
 }
 
 // Resolved ends the acute phase ("handling concluded").
@@ -318,7 +332,16 @@ func deref(p Payload) Payload {
 	case *Closed:
 		return *v
 	}
+	if v := reflect.ValueOf(p); v.Kind() == reflect.Pointer {
+		return v.Elem().Interface().(Payload)
+	}
 	return p
+}
+
+// register adds a payload type for decoding.
+func register(p Payload) {
+	t := reflect.TypeOf(p)
+	payloadTypes[p.Kind()] = func() Payload { return reflect.New(t).Interface().(Payload) }
 }
 
 // HashOf computes the chain hash of e: SHA-256 over the canonical JSON of

@@ -18,6 +18,8 @@ type Policy struct {
 	Task      Ladder
 	Checklist Ladder
 	Deadline  Ladder
+	// Regs computes the statutory and internal clocks (crisis-domain 3).
+	Regs Regulation
 }
 
 // DefaultPolicy is the product default of issue "core": -1h, -15m, at due,
@@ -25,7 +27,7 @@ type Policy struct {
 // start, so they get only the at-due ping and a slower overdue repeat.
 func DefaultPolicy() Policy {
 	std := Ladder{Before: []time.Duration{time.Hour, 15 * time.Minute}, Repeat: 30 * time.Minute}
-	return Policy{Task: std, Deadline: std, Checklist: Ladder{Repeat: time.Hour}}
+	return Policy{Task: std, Deadline: std, Checklist: Ladder{Repeat: time.Hour}, Regs: DefaultRegulation()}
 }
 
 // maxRepeats bounds the overdue repeats so a forgotten task cannot ping
@@ -106,9 +108,10 @@ type item struct {
 	role    Role
 	created time.Time
 	ladder  Ladder
+	ask     bool
 }
 
-func (s *State) open(p Policy) []item {
+func (s *State) open(p Policy, now time.Time) []item {
 	if s.Status == StatusClosed {
 		return nil
 	}
@@ -122,13 +125,39 @@ func (s *State) open(p Policy) []item {
 		if t.Checklist != "" {
 			l, label = p.Checklist, t.Checklist
 		}
-		out = append(out, item{Target{TargetTask, t.ID}, label, t.Due.At, t.Owner, t.OwnerRole, t.Created, l})
+		out = append(out, item{target: Target{Kind: TargetTask, ID: t.ID}, label: label, due: t.Due.At,
+			owner: t.Owner, role: t.OwnerRole, created: t.Created, ladder: l})
 	}
 	for _, d := range s.Deadlines {
 		if d.Met != nil {
 			continue
 		}
-		out = append(out, item{Target{TargetDeadline, d.ID}, d.Name, d.Due.At, d.Owner, "", d.Created, p.Deadline})
+		out = append(out, item{target: Target{Kind: TargetDeadline, ID: d.ID}, label: d.Name, due: d.Due.At,
+			owner: d.Owner, created: d.Created, ladder: p.Deadline})
+	}
+	for _, o := range Obligations(*s, p.Regs, now) {
+		// Conditional and dependent provisional clocks are informational
+		// (3.6); clocks provisional only for want of an awareness
+		// statement run, so nobody misses a BSIG deadline waiting for it.
+		if o.Status.Closed() || o.Due == nil || o.Conditional || o.Length == LengthNone ||
+			(o.Provisional && o.Anchor != "detected_at") {
+			continue
+		}
+		// Steps at or before the clock's anchor are never due; after an
+		// earlier correction every passed step is caught up at once.
+		anchor := time.Time{}
+		if o.AnchorAt != nil {
+			anchor = *o.AnchorAt
+		}
+		out = append(out, item{target: Target{Kind: TargetObligation, Name: o.ID}, label: o.ID, due: *o.Due,
+			role: o.Owner, created: anchor, ladder: p.Regs.ladder(o.Length), ask: o.Ask})
+	}
+	for _, pg := range s.Pages {
+		if pg.Escalated || len(pg.Acked) >= len(pg.People) {
+			continue
+		}
+		out = append(out, item{target: Target{Kind: TargetPage, ID: int(pg.Seq)}, label: string(pg.Role),
+			due: pg.At.Add(PageAckWindow), created: pg.At})
 	}
 	return out
 }
@@ -144,9 +173,9 @@ func (s *State) lastSent(t Target) *time.Duration {
 // with a due instant and every open custom deadline, the instant of its next
 // ladder step (never one at or before the instant the target was created), postponed to the
 // end of a snooze. The store keeps exactly this set in its due index.
-func Reminders(s State, p Policy) []Reminder {
+func Reminders(s State, p Policy, now time.Time) []Reminder {
 	var out []Reminder
-	for _, it := range s.open(p) {
+	for _, it := range s.open(p, now) {
 		step, ok := it.ladder.next(it.due, s.lastSent(it.target), it.created)
 		if !ok {
 			continue
@@ -164,7 +193,7 @@ func Reminders(s State, p Policy) []Reminder {
 // ping for the latest step that has passed.
 func (s *State) fire(p Policy, t Target, now time.Time) (ReminderSent, *Error) {
 	var it *item
-	for _, x := range s.open(p) {
+	for _, x := range s.open(p, now) {
 		if x.target == t {
 			it = &x
 			break
@@ -193,5 +222,9 @@ func (s *State) fire(p Policy, t Target, now time.Time) (ReminderSent, *Error) {
 	if lead := s.Roles[RoleLead]; (step >= 0 || owner == "") && lead != "" && lead != owner {
 		to = append(to, lead)
 	}
-	return ReminderSent{Target: t, Label: it.label, Due: it.due, Step: step, Missed: n - 1, Recipients: to}, nil
+	rs := ReminderSent{Target: t, Label: it.label, Due: it.due, Step: step, Missed: n - 1, Recipients: to}
+	// A day before the final report, an unresolved incident is asked
+	// whether it is still ongoing (progress report instead, 3.6).
+	rs.AskOngoing = it.ask && step < 0 && step >= -24*time.Hour && s.Resolved == nil
+	return rs, nil
 }

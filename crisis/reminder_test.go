@@ -30,7 +30,7 @@ func taskLog(tb testing.TB, created, due time.Time, owner crisis.PersonID) *hist
 
 // next returns the pending reminder instant for target.
 func next(st crisis.State, p crisis.Policy, target crisis.Target) (time.Time, bool) {
-	for _, r := range crisis.Reminders(st, p) {
+	for _, r := range crisis.Reminders(st, p, time.Time{}) {
 		if r.Target == target {
 			return r.At, true
 		}
@@ -260,7 +260,7 @@ func TestRemindersNone(t *testing.T) {
 			st := h.state()
 			_, got := next(st, h.env.Policy, tt.target)
 			if got != tt.want {
-				t.Errorf("has reminder = %v, want %v (%v)", got, tt.want, crisis.Reminders(st, h.env.Policy))
+				t.Errorf("has reminder = %v, want %v (%v)", got, tt.want, crisis.Reminders(st, h.env.Policy, time.Time{}))
 			}
 			// Firing long after due agrees with Reminders.
 			_, err := crisis.Decide(st, h.env, "", crisis.FireReminder{Target: tt.target}, clock(20, 0))
@@ -352,7 +352,7 @@ func TestReminderDeadlineLadder(t *testing.T) {
 
 func TestRemindersKeys(t *testing.T) {
 	h := busy(t)
-	rs := crisis.Reminders(h.state(), h.env.Policy)
+	rs := crisis.Reminders(h.state(), h.env.Policy, time.Time{})
 	// Ensures at most one pending reminder per target, keyed by incident
 	// and target, and none for done tasks or met deadlines.
 	seen := map[string]bool{}
@@ -370,6 +370,11 @@ func TestRemindersKeys(t *testing.T) {
 		want[fmt.Sprintf("%s/task:%d", incident, id)] = true
 	}
 	want[string(incident)+"/deadline:1"] = true
+	// The statutory and internal clocks of the active regimes (bsig, gdpr).
+	for _, id := range []string{"bsig.erstmeldung", "bsig.meldung", "gdpr.art33", "internal.crisis_team",
+		"internal.staff_notice", "internal.customer_notice"} {
+		want[string(incident)+"/obligation:"+id] = true
+	}
 	if diff := cmp.Diff(seen, want); diff != "" {
 		t.Errorf("reminder keys (-got +want):\n%s", diff)
 	}
@@ -460,11 +465,11 @@ func BenchmarkReminders(b *testing.B) {
 	h.add(clock(8, 45), "", ps...)
 	st := h.state()
 	p := crisis.DefaultPolicy()
-	if n := len(crisis.Reminders(st, p)); n != 500 {
+	if n := len(crisis.Reminders(st, p, time.Time{})); n != 500 {
 		b.Fatalf("Reminders = %d, want 500", n)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		crisis.Reminders(st, p)
+		crisis.Reminders(st, p, time.Time{})
 	}
 }

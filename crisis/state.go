@@ -23,25 +23,37 @@ type TargetKind string
 
 // Target kinds.
 const (
-	TargetTask     TargetKind = "task"
-	TargetDeadline TargetKind = "deadline"
+	TargetTask       TargetKind = "task"
+	TargetDeadline   TargetKind = "deadline"
+	TargetObligation TargetKind = "obligation"
+	TargetPage       TargetKind = "page"
 )
 
 // Target names something with a due instant that reminders are about.
 type Target struct {
 	Kind TargetKind `json:"kind"`
-	ID   int        `json:"id"`
+	ID   int        `json:"id,omitempty"`
+	Name string     `json:"name,omitempty"` // obligation ID
 }
 
-// String renders a target as "task:3"; it is used as a stable key.
-func (t Target) String() string { return string(t.Kind) + ":" + strconv.Itoa(t.ID) }
+// String renders a target as "task:3" or "obligation:bsig.meldung"; it is
+// used as a stable key.
+func (t Target) String() string {
+	if t.Kind == TargetObligation {
+		return string(t.Kind) + ":" + t.Name
+	}
+	return string(t.Kind) + ":" + strconv.Itoa(t.ID)
+}
 
 // ParseTarget reads the String form.
 func ParseTarget(s string) (Target, error) {
 	k, n, ok := strings.Cut(s, ":")
+	if ok && k == string(TargetObligation) && IsObligation(n) {
+		return Target{Kind: TargetObligation, Name: n}, nil
+	}
 	id, err := strconv.Atoi(n)
-	if !ok || err != nil || (k != string(TargetTask) && k != string(TargetDeadline)) {
-		return Target{}, fmt.Errorf("parse target %q: want task:N or deadline:N", s)
+	if !ok || err != nil || (k != string(TargetTask) && k != string(TargetDeadline) && k != string(TargetPage)) {
+		return Target{}, fmt.Errorf("parse target %q: want task:N, deadline:N, page:N or obligation:ID", s)
 	}
 	return Target{Kind: TargetKind(k), ID: id}, nil
 }
@@ -90,9 +102,70 @@ type State struct {
 	Snoozed   map[string]time.Time     `json:"snoozed,omitempty"`
 	Sent      map[string]time.Duration `json:"sent,omitempty"`
 	Resolved  *time.Time               `json:"resolved,omitempty"`
-	Closed    *time.Time               `json:"closed,omitempty"`
-	LastSeq   uint64                   `json:"last_seq"`
-	LastHash  string                   `json:"last_hash"`
+
+	// Regulatory clocks and drafts (crisis-domain.md 2-4).
+	AwareBy      map[string]Instant      `json:"aware_by,omitempty"`
+	PendingAware map[string]PendingAware `json:"pending_aware,omitempty"`
+	Withdrawn    map[string]string       `json:"withdrawn,omitempty"` // regime -> reason
+	Classified   *Instant                `json:"classified,omitempty"`
+	HighRisk     *Instant                `json:"high_risk,omitempty"`
+	Requests     map[string]AuthorityRequest      `json:"requests,omitempty"`
+	Submissions  map[string][]Submission `json:"submissions,omitempty"`
+	Waivers      map[string]Waiver       `json:"waivers,omitempty"`
+	Facts        map[string]Fact         `json:"facts,omitempty"`
+	Drafts       []Draft                 `json:"drafts,omitempty"`
+	Pages        []PageCall              `json:"pages,omitempty"`
+	Updated      time.Time               `json:"updated"`
+	Closed       *time.Time              `json:"closed,omitempty"`
+	LastSeq      uint64                  `json:"last_seq"`
+	LastHash     string                  `json:"last_hash"`
+}
+
+// PendingAware is a later awareness correction awaiting its second approver.
+type PendingAware struct {
+	Aware    Instant   `json:"aware"`
+	Reason   string    `json:"reason"`
+	Proposer PersonID  `json:"proposer"`
+	At       time.Time `json:"at"`
+}
+
+// AuthorityRequest is an authority's request for a report.
+type AuthorityRequest struct {
+	At  time.Time  `json:"at"`
+	Due *time.Time `json:"due,omitempty"`
+	Ref string     `json:"ref,omitempty"`
+}
+
+// Submission is a recorded filing.
+type Submission struct {
+	At         time.Time `json:"at"`
+	Ref        string    `json:"ref,omitempty"`
+	By         PersonID  `json:"by"`
+	Unapproved bool      `json:"unapproved,omitempty"`
+}
+
+// Waiver is a recorded decision not to file.
+type Waiver struct {
+	By     PersonID  `json:"by"`
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason"`
+}
+
+// Fact is one entry of the incident's fact sheet.
+type Fact struct {
+	Value string    `json:"value"`
+	By    PersonID  `json:"by"`
+	At    time.Time `json:"at"`
+}
+
+// PageCall is a call to a role's holders that expects an acknowledgement.
+type PageCall struct {
+	Seq       uint64            `json:"seq"`
+	Role      Role              `json:"role"`
+	People    []PersonID        `json:"people"`
+	At        time.Time         `json:"at"`
+	Acked     map[PersonID]bool `json:"acked,omitempty"`
+	Escalated bool              `json:"escalated,omitempty"`
 }
 
 // Fold derives the state of an incident from its whole log.
@@ -109,6 +182,11 @@ func Fold(evs []Event) State {
 // ignored rather than trusted.
 func (s *State) Apply(e Event) {
 	s.LastSeq, s.LastHash = e.Seq, e.Hash
+	if s.applyReg(e) {
+		s.Updated = e.At
+		return
+	}
+	s.Updated = e.At
 	switch d := e.Data.(type) {
 	case Opened:
 		*s = State{ID: e.Incident, Title: d.Title, Severity: d.Severity, Lang: d.Lang,
@@ -123,6 +201,16 @@ func (s *State) Apply(e Event) {
 		for _, p := range d.People {
 			s.addMember(p)
 		}
+	case Paged:
+		if d.Escalates != 0 {
+			for i := range s.Pages {
+				if s.Pages[i].Seq == d.Escalates {
+					s.Pages[i].Escalated = true
+				}
+			}
+		}
+		s.Pages = append(s.Pages, PageCall{Seq: e.Seq, Role: d.Role, People: slices.Clone(d.People), At: e.At,
+			Escalated: d.Escalates != 0})
 	case RoomAdded:
 		s.Rooms = append(s.Rooms, d.Room)
 	case TaskCreated:
@@ -145,8 +233,7 @@ func (s *State) Apply(e Event) {
 			dl.Met = &at
 		}
 	case AwareSet:
-		a := d.Aware
-		s.Aware = &a
+		s.setAware(d.Regime, d.Aware, d.Pending, e)
 	case DetectedSet:
 		s.Detected = d.Detected
 	case Snoozed:
@@ -229,6 +316,33 @@ func (s State) Clone() State {
 	c.Roles = cloneMap(s.Roles)
 	c.Snoozed = cloneMap(s.Snoozed)
 	c.Sent = cloneMap(s.Sent)
+	c.AwareBy = cloneMap(s.AwareBy)
+	c.PendingAware = cloneMap(s.PendingAware)
+	c.Withdrawn = cloneMap(s.Withdrawn)
+	c.Requests = cloneMap(s.Requests)
+	c.Waivers = cloneMap(s.Waivers)
+	c.Facts = cloneMap(s.Facts)
+	if s.Submissions != nil {
+		c.Submissions = make(map[string][]Submission, len(s.Submissions))
+		for k, v := range s.Submissions {
+			c.Submissions[k] = slices.Clone(v)
+		}
+	}
+	c.Drafts = make([]Draft, len(s.Drafts))
+	for i, d := range s.Drafts {
+		c.Drafts[i] = d.clone()
+	}
+	if s.Drafts == nil {
+		c.Drafts = nil
+	}
+	c.Pages = make([]PageCall, len(s.Pages))
+	for i, p := range s.Pages {
+		p.Acked = cloneMap(p.Acked)
+		c.Pages[i] = p
+	}
+	if s.Pages == nil {
+		c.Pages = nil
+	}
 	return c
 }
 
