@@ -539,8 +539,19 @@ func decideApprove(s State, env Env, actor PersonID, c Approve, now time.Time) (
 	if err != nil {
 		return nil, err
 	}
+	if rev.Rejection != nil {
+		return nil, fail(CodeDraftRejected, "draft", strconv.Itoa(d.ID))
+	}
 	rule := env.approval()[d.Kind]
 	roles := s.RolesOf(actor)
+	// Findings that need a role (LINT-12: legal) make it an approver.
+	findings := lint(&s, env, d.Kind, d.Lang, rev.Text, now)
+	for _, f := range findings {
+		if f.NeedsRole != "" && slices.Contains(roles, f.NeedsRole) && !rule.CanApprove(roles) {
+			rule.Approve = append(slices.Clone(rule.Approve), []Role{f.NeedsRole})
+			break
+		}
+	}
 	breakGlass := c.BreakGlass
 	if breakGlass {
 		if !anyRole(s, actor, RoleLead, RoleMgmt) {
@@ -561,8 +572,7 @@ func decideApprove(s State, env Env, actor PersonID, c Approve, now time.Time) (
 	if rev.approvedBy(actor) {
 		return nil, fail(CodeNothingChanged)
 	}
-	// Lint at approval time: the facts may have changed since drafting.
-	findings := lint(&s, env, d.Kind, d.Lang, rev.Text, now)
+	// Lint runs at approval time: the facts may have changed since drafting.
 	approvers := append(approverRoles(rev), roles...)
 	var errs, warns []string
 	for _, f := range findings {

@@ -55,6 +55,7 @@ const (
 	CodeDelayReasons     Code = "delay_reasons_missing"
 	CodeRegisterMissing  Code = "breach_register_missing"
 	CodeNothingToAck     Code = "nothing_to_ack"
+	CodeDraftRejected    Code = "draft_rejected"
 )
 
 // Error is a domain error: a code plus the parameters its message needs.
