@@ -208,7 +208,7 @@ func (rt *Runtime) apply(ctx context.Context, id crisis.IncidentID, actor crisis
 		next.Apply(e)
 	}
 	ch := crisis.Change{Incident: id, Events: evs, State: next,
-		Reminders: crisis.Reminders(next, rt.cfg.Policy),
+		Reminders: crisis.Reminders(next, rt.cfg.Policy, now),
 		Notices:   crisis.Notices(next, actor, evs), DedupeKey: dedupe}
 	if err := rt.store.Commit(ctx, ch); err != nil {
 		// The cache may be behind a commit whose acknowledgement was lost;

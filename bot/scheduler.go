@@ -126,10 +126,10 @@ func (rt *Runtime) resync(ctx context.Context, id crisis.IncidentID) error {
 	if err != nil || !found {
 		return err
 	}
-	rems := crisis.Reminders(st, rt.cfg.Policy)
+	now := rt.clock.Now()
+	rems := crisis.Reminders(st, rt.cfg.Policy, now)
 	// Drop entries that are due now but would fire nothing; they would
 	// loop otherwise. Due entries that do fire stay.
-	now := rt.clock.Now()
 	env := rt.env
 	keep := rems[:0]
 	for _, r := range rems {

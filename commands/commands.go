@@ -19,6 +19,7 @@ type Spec struct {
 	Mutates       bool
 	NeedsIncident bool
 	flags         []string
+	bools         []string // flags without a value (--ack)
 	parse         func(p *parser) error
 }
 
@@ -44,6 +45,11 @@ const (
 	CodeBadFormat        Code = "bad_format"
 	CodeBadRegime        Code = "bad_regime"
 	CodeBadIncident      Code = "bad_incident"
+	CodeBadObligation    Code = "bad_obligation"
+	CodeBadDraft         Code = "bad_draft"
+	CodeBadKind          Code = "bad_kind"
+	CodeBadLang          Code = "bad_lang"
+	CodeBadClass         Code = "bad_class"
 )
 
 // Error is a usage error. Params always has "command" (maybe "").
@@ -90,6 +96,8 @@ type (
 	Timeline  struct{ Since *time.Time }
 	Export    struct{ Format string }
 	Help      struct{ Topic string }
+	Facts     struct{}
+	Drafts    struct{ Draft int } // 0: list all
 )
 
 func (Status) query()    {}
@@ -99,6 +107,8 @@ func (Deadlines) query() {}
 func (Timeline) query()  {}
 func (Export) query()    {}
 func (Help) query()      {}
+func (Facts) query()     {}
+func (Drafts) query()    {}
 
 // Parsed is a parsed command line.
 type Parsed struct {
@@ -129,7 +139,7 @@ func init() {
 		{Name: "tasks", Aliases: []string{"aufgaben"}, NeedsIncident: true, parse: query(Tasks{})},
 		{Name: "deadline", Aliases: []string{"frist"}, Args: "<name> <TIME> @owner", Mutates: true, NeedsIncident: true, flags: []string{"due"}, parse: parseDeadline},
 		{Name: "deadlines", Aliases: []string{"fristen"}, NeedsIncident: true, parse: query(Deadlines{})},
-		{Name: "aware", Aliases: []string{"kenntnis"}, Args: "<TIME> [--reason text]", Mutates: true, NeedsIncident: true, flags: []string{"reason"}, parse: parseAware},
+		{Name: "aware", Aliases: []string{"kenntnis"}, Args: "<TIME> [--regime R] [--reason text] · aware confirm [--regime R]", Mutates: true, NeedsIncident: true, flags: []string{"reason", "regime"}, parse: parseAware},
 		{Name: "detected", Aliases: []string{"entdeckt"}, Args: "<TIME> [--reason text]", Mutates: true, NeedsIncident: true, flags: []string{"reason"}, parse: parseDetected},
 		{Name: "snooze", Aliases: []string{"zurückstellen"}, Args: "<task|deadline> <duration>", Mutates: true, NeedsIncident: true, parse: parseSnooze},
 		{Name: "resolve", Aliases: []string{"bewältigt"}, Args: "[summary]", Mutates: true, NeedsIncident: true, parse: parseSummary(func(s string) crisis.Command { return crisis.Resolve{Summary: s} })},

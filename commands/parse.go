@@ -13,7 +13,7 @@ import (
 )
 
 // MaxInput bounds a whole command line; texts inside are bounded by crisis.
-const MaxInput = crisis.MaxText + 200
+const MaxInput = crisis.MaxDraft + 200
 
 var incidentPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,79}$`)
 
@@ -78,6 +78,7 @@ func lex(s string) ([]token, *Error) {
 }
 
 type parser struct {
+	raw   string // the text after the command name, as typed
 	spec  Spec
 	env   Env
 	args  []token
@@ -111,7 +112,7 @@ func Parse(text string, env Env) (Parsed, error) {
 	if toks[0].quoted || !ok {
 		return Parsed{}, fail(CodeUnknownCommand, "", "input", name)
 	}
-	p := &parser{spec: spec, env: env, flags: map[string]string{}}
+	p := &parser{spec: spec, env: env, flags: map[string]string{}, raw: afterWords(text, len(strings.Fields(name)))}
 	if err := p.splitFlags(rest); err != nil {
 		return Parsed{}, err
 	}
@@ -145,6 +146,10 @@ func (p *parser) splitFlags(toks []token) *Error {
 		if hasVal {
 			val = t.text[3+len(name):]
 		}
+		if slices.Contains(p.spec.bools, name) && !hasVal {
+			p.flags[name] = "true"
+			continue
+		}
 		if name != "incident" && !slices.Contains(p.spec.flags, name) {
 			return p.fail(CodeUnknownFlag, "flag", "--"+name)
 		}
@@ -155,7 +160,7 @@ func (p *parser) splitFlags(toks []token) *Error {
 			i++
 			val = toks[i].text
 			// A local time may be two tokens: date and clock.
-			if (name == "due" || name == "aware" || name == "detected" || name == "since") &&
+			if (name == "due" || name == "aware" || name == "detected" || name == "since" || name == "at") &&
 				datePattern.MatchString(val) && i+1 < len(toks) && clockPattern.MatchString(toks[i+1].text) {
 				i++
 				val += " " + toks[i].text
@@ -164,6 +169,20 @@ func (p *parser) splitFlags(toks []token) *Error {
 		p.flags[name] = val
 	}
 	return nil
+}
+
+// afterWords returns s without its first n words, keeping the rest as typed
+// (newlines included).
+func afterWords(s string, n int) string {
+	for i := 0; i < n; i++ {
+		s = strings.TrimLeftFunc(s, unicode.IsSpace)
+		j := strings.IndexFunc(s, unicode.IsSpace)
+		if j < 0 {
+			return ""
+		}
+		s = s[j:]
+	}
+	return strings.TrimSpace(s)
 }
 
 // words joins the positional arguments as text.
@@ -459,11 +478,19 @@ func (p *parser) onlyTime() (crisis.Instant, *Error) {
 }
 
 func parseAware(p *parser) error {
+	regime := strings.ToLower(p.flags["regime"])
+	if regime != "" && !slices.Contains(regimes, regime) {
+		return p.fail(CodeBadRegime, "input", regime)
+	}
+	if len(p.args) == 1 && (strings.EqualFold(p.args[0].text, "confirm") || strings.EqualFold(p.args[0].text, "bestätigen")) {
+		p.out.Command = crisis.ConfirmAware{Regime: regime}
+		return nil
+	}
 	at, err := p.onlyTime()
 	if err != nil {
 		return err
 	}
-	p.out.Command = crisis.Aware{At: at, Reason: p.flags["reason"]}
+	p.out.Command = crisis.Aware{At: at, Reason: p.flags["reason"], Regime: regime}
 	return nil
 }
 

@@ -27,6 +27,38 @@ func Notices(s State, actor PersonID, evs []Event) []Notice {
 		return out
 	}
 	for _, e := range evs {
+		switch d := e.Data.(type) {
+		case DraftPosted, Published:
+			// Delivery records: the timeline has them; telling the room
+			// again would only echo the post itself.
+			continue
+		case Released:
+			rooms(e.Seq)
+			for i := range d.Targets {
+				r := d.Targets[i]
+				if !s.HasRoom(r.Platform, r.ID) {
+					out = append(out, Notice{Incident: s.ID, Seq: e.Seq, Room: &r})
+				}
+			}
+			for _, p := range d.Notify {
+				dm(e.Seq, p)
+			}
+			continue
+		case AwareSet:
+			rooms(e.Seq)
+			// A pending later correction needs the other of lead and legal.
+			if d.Pending {
+				for _, r := range []Role{RoleLead, RoleLegal} {
+					if h := s.Roles[r]; h != "" {
+						dm(e.Seq, h)
+					}
+				}
+			}
+			continue
+		case DraftCreated:
+			rooms(e.Seq)
+			continue
+		}
 		rooms(e.Seq)
 		switch d := e.Data.(type) {
 		case RoleAssigned:

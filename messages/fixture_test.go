@@ -125,6 +125,7 @@ type fixture struct {
 	resolve crisis.State    // after resolve
 	// branches: what-if events on top of some state
 	awareEarlier, detectedLater, metLate step
+	regimeAdded, regimeRemoved, escalated, obReminder, askOngoing step
 }
 
 func task(n int) crisis.Target     { return crisis.Target{Kind: crisis.TargetTask, ID: n} }
@@ -132,7 +133,8 @@ func deadline(n int) crisis.Target { return crisis.Target{Kind: crisis.TargetDea
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	in := &incident{t: t, env: crisis.Env{Roster: roster, Policy: crisis.DefaultPolicy()}}
+	in := &incident{t: t, env: crisis.Env{Roster: roster, Policy: crisis.DefaultPolicy(),
+		Publish: map[string][]crisis.Room{"customer": {{Platform: "slack", ID: "C0KUNDEN", Name: "#kunden-info"}}}}}
 	f := &fixture{full: in, at: map[string]step{}}
 	mark := func(name string, evs []crisis.Event) {
 		e := evs[len(evs)-1]
@@ -160,6 +162,12 @@ func newFixture(t testing.TB) *fixture {
 	in.env.Roster = later
 	mark("invited", in.do("2026-11-20 18:18:00", "anna", crisis.Invite{People: []crisis.PersonID{"frank"}}))
 	mark("paged", in.do("2026-11-20 18:20:00", "anna", crisis.Page{Role: crisis.RoleLegal}))
+	{
+		b := in.branch()
+		pg := b.do("2026-11-20 18:21:00", "anna", crisis.Page{Role: crisis.RoleComms})
+		f.escalated = b.step(t, "2026-11-20 18:36:00", "", crisis.FireReminder{Target: crisis.Target{Kind: crisis.TargetPage, ID: int(pg[0].Seq)}})
+	}
+	mark("acknowledged", in.do("2026-11-20 18:22:00", "dirk", crisis.Ack{}))
 	mark("room_added", in.do("2026-11-20 18:25:00", "anna", crisis.AddRoom{Room: crisis.Room{Platform: "mattermost", ID: "krise-ransomware", Name: "~krise-ransomware"}}))
 	due := inst("2026-11-20 21:00")
 	mark("task_created", in.do("2026-11-20 18:30:00", "anna", crisis.CreateTask{Text: "Datensicherung vom 19. November auf Unversehrtheit prüfen", Owner: "bernd", Due: &due}))
@@ -174,15 +182,40 @@ func newFixture(t testing.TB) *fixture {
 	}
 	mark("deadline_set_dsgvo", in.do("2026-11-20 21:45:00", "dirk", crisis.SetDeadline{Name: "Meldung an die Datenschutzaufsicht", Due: inst("2026-11-23 17:40"), Owner: "eva"}))
 	mark("aware_later", in.do("2026-11-21 09:30:00", "anna", crisis.Aware{At: inst("2026-11-20 21:20"), Reason: "Erst um 21:20 bestätigte der Dienstleister den Abfluss von Kundendaten."}))
+	mark("aware_confirmed", in.do("2026-11-21 09:40:00", "dirk", crisis.ConfirmAware{}))
 	f.morning = in.state.Clone()
 	mark("reminder_deadline", in.do("2026-11-21 16:40:00", "", crisis.FireReminder{Target: deadline(1)}))
 	f.metLate = in.branch().step(t, "2026-11-21 18:00:00", "eva", crisis.Done{Ref: "Frühe Erstmeldung an das BSI"})
 	mark("deadline_met", in.do("2026-11-21 16:55:00", "eva", crisis.Done{Ref: "Frühe Erstmeldung an das BSI"}))
+	f.regimeAdded = in.branch().step(t, "2026-11-21 17:00:00", "anna", crisis.RegimeChange{Add: true, Regime: "nis2"})
+	f.regimeRemoved = in.branch().step(t, "2026-11-21 17:00:00", "dirk", crisis.RegimeChange{Regime: "gdpr", Reason: "Die Forensik zeigt: Es sind keine personenbezogenen Daten betroffen."})
+	mark("fact_set", in.do("2026-11-21 17:05:00", "carla", crisis.SetFact{Key: "impact", Value: "Produktion und Versand stehen still; Bestellungen nur telefonisch."}))
+	mark("classified", in.do("2026-11-21 17:10:00", "dirk", crisis.Classify{Class: crisis.ClassHighRisk, At: inst("2026-11-21 17:10")}))
+	mark("draft_created", in.do("2026-11-21 17:15:00", "carla", crisis.CreateDraft{Kind: "staff", Lang: "de", Text: "**Information für alle Beschäftigten**\n\nUnsere IT wurde angegriffen. Bitte schalten Sie keine Rechner ein."}))
+	mark("draft_posted", in.do("2026-11-21 17:15:01", "", crisis.RecordPost{Draft: 1, Rev: 1, Post: crisis.Post{Rev: 1, Room: crisis.Room{Platform: "slack", ID: "C07KRISE", Name: "#krise-ransomware"}, Ref: "1732205701.000100"}}))
+	mark("reviewed", in.do("2026-11-21 17:16:00", "carla", crisis.ReviewDraft{Draft: 1}))
+	mark("released_staff", in.do("2026-11-21 17:20:00", "anna", crisis.Approve{Draft: 1, Reaction: true}))
+	in.do("2026-11-21 17:25:00", "carla", crisis.CreateDraft{Kind: "customer", Lang: "de", Text: "Sehr geehrte Kundin, sehr geehrter Kunde, ..."})
+	mark("approved", in.do("2026-11-21 17:30:00", "anna", crisis.Approve{Draft: 2}))
+	mark("approval_withdrawn", in.do("2026-11-21 17:31:00", "anna", crisis.Withdraw{Draft: 2}))
+	mark("rejected", in.do("2026-11-21 17:35:00", "dirk", crisis.Reject{Draft: 2, Reason: "Bitte ohne Vermutungen zur Ursache."}))
+	mark("draft_edited", in.do("2026-11-21 17:40:00", "carla", crisis.EditDraft{Draft: 2, Text: "Sehr geehrte Kundin, sehr geehrter Kunde, seit Freitagabend ..."}))
+	in.do("2026-11-21 17:45:00", "anna", crisis.Approve{Draft: 2})
+	mark("released", in.do("2026-11-21 17:50:00", "dirk", crisis.Approve{Draft: 2}))
+	mark("published", in.do("2026-11-21 17:50:02", "", crisis.RecordPublished{Draft: 2, Post: crisis.Post{Rev: 2, Room: crisis.Room{Platform: "slack", ID: "C0KUNDEN", Name: "#kunden-info"}, Ref: "1732207802.000200"}}))
+	mark("publish_failed", in.do("2026-11-21 17:50:03", "", crisis.RecordFailure{Draft: 2, Room: crisis.Room{Platform: "mattermost", ID: "kunden", Name: "~kunden"}, Error: "403 Forbidden: bot is not a member of the channel"}))
+	mark("submitted", in.do("2026-11-21 18:00:00", "eva", crisis.Submit{Obligation: "bsig.erstmeldung", At: inst("2026-11-21 17:55"), Ref: "BSI-2026-4711"}))
+	mark("requested", in.do("2026-11-22 09:00:00", "eva", crisis.Request{Obligation: "bsig.zwischenmeldung", At: inst("2026-11-22 08:45"), Due: ptrInst(inst("2026-11-23 12:00")), Ref: "BSI-2026-4711"}))
+	mark("waived", in.do("2026-11-22 10:00:00", "eva", crisis.Waive{Obligation: "gdpr.art34", Reason: "Art. 34 Abs. 3 lit. a: Die betroffenen Datensätze waren verschlüsselt, der Schlüssel ist nicht kompromittiert."}))
+	f.obReminder = in.branch().step(t, "2026-11-22 11:00:00", "", crisis.FireReminder{Target: crisis.Target{Kind: crisis.TargetObligation, Name: "bsig.meldung"}})
 	mark("resolved", in.do("2026-11-23 10:00:00", "anna", crisis.Resolve{Summary: "Systeme aus sauberen Sicherungen wiederhergestellt; seit Sonntag 06:00 keine weitere Aktivität."}))
 	f.resolve = in.state.Clone()
+	in.do("2026-11-27 15:00:00", "anna", crisis.Submit{Obligation: "gdpr.breach_register", At: inst("2026-11-27 15:00"), Ref: "VVT-17"})
 	mark("closed", in.do("2026-11-27 16:00:00", "dirk", crisis.Close{Summary: "Nachbereitung abgeschlossen; Erkenntnisse im Abschlussbericht festgehalten."}))
 	return f
 }
+
+func ptrInst(i crisis.Instant) *crisis.Instant { return &i }
 
 // step decides c on the branch and returns its single event.
 func (in *incident) step(t testing.TB, when string, actor crisis.PersonID, c crisis.Command) step {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"text/template"
@@ -175,6 +176,81 @@ func funcs(l Lang, set *template.Template) template.FuncMap {
 			}
 			return n
 		},
+		"ob":     func(id string) string { return lookup("ob.", id) },
+		"isOb":   func(t crisis.Target) bool { return t.Kind == crisis.TargetObligation },
+		"isPage": func(t crisis.Target) bool { return t.Kind == crisis.TargetPage },
+		"obs":    func(s any) string { return lookup("obs.", fmt.Sprint(s)) },
+		"kind":   func(k string) string { return lookup("kind.", k) },
+		"regime": func(r string) string { return lookup("regime.", r) },
+		"fact":   func(k string) string { return lookup("fact.", k) },
+		"lint":   func(rule string) string { return lookup("lint.", rule) },
+		"groups": func(gs [][]crisis.Role) string {
+			parts := make([]string, len(gs))
+			for i, g := range gs {
+				names := make([]string, len(g))
+				for j, r := range g {
+					names[j] = lookup("role.", string(r))
+				}
+				parts[i] = strings.Join(names, lookup("word.", "or"))
+			}
+			return strings.Join(parts, " + ")
+		},
+		"roleList": func(rs []crisis.Role) string {
+			names := make([]string, len(rs))
+			for i, r := range rs {
+				names[i] = lookup("role.", string(r))
+			}
+			return strings.Join(names, ", ")
+		},
+		"verdict": func(st *crisis.State, d *crisis.Draft, rule *crisis.Rule) crisis.Verdict {
+			cur := d.Current()
+			return rule.Evaluate(st, &cur)
+		},
+		"draft": func(st *crisis.State, id int) *crisis.Draft { return st.Draft(id) },
+		"cur":   func(d *crisis.Draft) crisis.Revision { return d.Current() },
+		// rev is the revision an event is about (DraftCreated: 1).
+		"rev": func(d *crisis.Draft, p crisis.Payload) crisis.Revision {
+			n := 1
+			if e, ok := p.(crisis.DraftEdited); ok {
+				n = e.Rev
+			}
+			if d == nil || n < 1 || n > len(d.Revs) {
+				return crisis.Revision{}
+			}
+			return d.Revs[n-1]
+		},
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				v := kv[i+1]
+				if view, ok := v.(View); ok {
+					v = &view // "at" and "rel" take *View
+				}
+				m[fmt.Sprint(kv[i])] = v
+			}
+			return m
+		},
+		"authority": crisis.IsAuthorityKind,
+		"short": func(h string) string {
+			if len(h) > 8 {
+				return h[:8]
+			}
+			return h
+		},
+		"errors":   func(fs []crisis.Finding) []crisis.Finding { return bySeverity(fs, crisis.SevError) },
+		"warnings": func(fs []crisis.Finding) []crisis.Finding { return bySeverity(fs, crisis.SevWarning) },
+		"sortedFacts": func(st *crisis.State) []string {
+			keys := make([]string, 0, len(st.Facts))
+			for k := range st.Facts {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			return keys
+		},
+		"factOf": func(st *crisis.State, k string) crisis.Fact { return st.Facts[k] },
+		"incidentRoom": func(st *crisis.State, r *crisis.Room) bool {
+			return r != nil && st.HasRoom(r.Platform, r.ID)
+		},
 		// itemOf finds the task or deadline a reminder or snooze is about.
 		"itemOf": func(st *crisis.State, t crisis.Target) *item {
 			for _, it := range items(*st, time.Time{}) {
@@ -309,4 +385,14 @@ func placeholders(s string, tr func(string) string) string {
 		}
 		return tr(w)
 	})
+}
+
+func bySeverity(fs []crisis.Finding, sev string) []crisis.Finding {
+	var out []crisis.Finding
+	for _, f := range fs {
+		if f.Severity == sev {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -152,7 +152,10 @@ func noticeCases(f *fixture) map[crisis.Kind][]noticeCase {
 		crisis.KindOpened:       {{"opened", f.at["opened"], []crisis.PersonID{"bernd", "carla", "frank"}}},
 		crisis.KindRoleAssigned: {{"scribe handed over", f.at["role_assigned"], []crisis.PersonID{"carla"}}},
 		crisis.KindInvited:      {{"provider invited", f.at["invited"], []crisis.PersonID{"frank"}}},
-		crisis.KindPaged:        {{"legal paged", f.at["paged"], []crisis.PersonID{"dirk"}}},
+		crisis.KindPaged: {
+			{"legal paged", f.at["paged"], []crisis.PersonID{"dirk"}},
+			{"escalated to deputies", f.escalated, []crisis.PersonID{"anna"}},
+		},
 		crisis.KindRoomAdded:    {{"second platform", f.at["room_added"], []crisis.PersonID{"eva"}}},
 		crisis.KindLogged:       {{"log entry", f.at["logged"], []crisis.PersonID{"anna"}}},
 		crisis.KindDecided:      {{"decision", f.at["decided"], []crisis.PersonID{"dirk"}}},
@@ -185,8 +188,31 @@ func noticeCases(f *fixture) map[crisis.Kind][]noticeCase {
 			{"at due, consolidating a snoozed step", f.at["reminder_due"], []crisis.PersonID{"bernd"}},
 			{"overdue, catch-up after an outage", f.at["reminder_catchup"], []crisis.PersonID{"bernd", "anna"}},
 			{"deadline before due", f.at["reminder_deadline"], []crisis.PersonID{"eva"}},
+			{"statutory obligation", f.obReminder, []crisis.PersonID{"eva"}},
 		},
 		crisis.KindResolved: {{"acute phase ended", f.at["resolved"], []crisis.PersonID{"dirk"}}},
+		crisis.KindRegimeAdded:     {{"nis2 switched on", f.regimeAdded, []crisis.PersonID{"eva"}}},
+		crisis.KindRegimeRemoved:   {{"gdpr withdrawn", f.regimeRemoved, []crisis.PersonID{"eva"}}},
+		crisis.KindAwareConfirmed:  {{"later awareness confirmed", f.at["aware_confirmed"], []crisis.PersonID{"anna"}}},
+		crisis.KindClassified:      {{"high risk", f.at["classified"], []crisis.PersonID{"carla"}}},
+		crisis.KindRequested:       {{"intermediate report requested", f.at["requested"], []crisis.PersonID{"anna"}}},
+		crisis.KindSubmitted:       {{"early report filed", f.at["submitted"], []crisis.PersonID{"anna"}}},
+		crisis.KindWaived:          {{"art34 waived", f.at["waived"], []crisis.PersonID{"anna"}}},
+		crisis.KindFactSet:         {{"impact", f.at["fact_set"], []crisis.PersonID{"anna"}}},
+		crisis.KindDraftCreated:    {{"staff notice", f.at["draft_created"], []crisis.PersonID{"anna"}}},
+		crisis.KindDraftEdited:     {{"customer notice rev 2", f.at["draft_edited"], []crisis.PersonID{"anna"}}},
+		crisis.KindReviewed:        {{"hr reviewed", f.at["reviewed"], []crisis.PersonID{"anna"}}},
+		crisis.KindApproved:        {{"first of two", f.at["approved"], []crisis.PersonID{"carla"}}},
+		crisis.KindApprovalRevoked: {{"withdrawn", f.at["approval_withdrawn"], []crisis.PersonID{"carla"}}},
+		crisis.KindRejected:        {{"with reason", f.at["rejected"], []crisis.PersonID{"carla"}}},
+		crisis.KindReleased: {
+			{"staff notice", f.at["released_staff"], []crisis.PersonID{"carla"}},
+			{"customer notice with targets", f.at["released"], []crisis.PersonID{"carla"}},
+		},
+		crisis.KindDraftPosted:   {{"staff notice posted", f.at["draft_posted"], []crisis.PersonID{"carla"}}},
+		crisis.KindPublished:     {{"customer notice published", f.at["published"], []crisis.PersonID{"carla"}}},
+		crisis.KindPublishFailed: {{"no access", f.at["publish_failed"], []crisis.PersonID{"carla"}}},
+		crisis.KindAcked:         {{"legal acknowledged", f.at["acknowledged"], []crisis.PersonID{"anna"}}},
 		crisis.KindClosed:   {{"closed", f.at["closed"], []crisis.PersonID{"eva"}}},
 	}
 }
@@ -225,7 +251,7 @@ func renderAll(t *testing.T, r *Renderer, l Lang) []rendered {
 
 	morning := view(l, at("2026-11-21 10:00:00"))
 	st := func(name string, state crisis.State, v View) {
-		s, err := r.Status(v, state)
+		s, err := r.Status(v, state, crisis.Obligations(state, crisis.DefaultRegulation(), v.Now)...)
 		add("status", name, s, err)
 	}
 	st("right after opening", f.at["opened"].State, view(l, at("2026-11-20 17:41:00")))
@@ -239,10 +265,20 @@ func renderAll(t *testing.T, r *Renderer, l Lang) []rendered {
 	add("tasks", "Saturday morning", s, err)
 	s, err = r.Tasks(view(l, at("2026-11-20 17:41:00")), f.at["opened"].State)
 	add("tasks", "right after opening", s, err)
-	s, err = r.Deadlines(morning, f.morning)
+	obs := func(st crisis.State, v View) []crisis.Obligation {
+		return crisis.Obligations(st, crisis.DefaultRegulation(), v.Now)
+	}
+	s, err = r.Deadlines(morning, f.morning, obs(f.morning, morning)...)
 	add("deadlines", "Saturday morning", s, err)
-	s, err = r.Deadlines(view(l, at("2026-11-27 16:05:00")), f.full.state)
+	closed := view(l, at("2026-11-27 16:05:00"))
+	s, err = r.Deadlines(closed, f.full.state, obs(f.full.state, closed)...)
 	add("deadlines", "closed", s, err)
+	s, err = r.Drafts(closed, f.full.state)
+	add("drafts", "two drafts", s, err)
+	s, err = r.DraftView(closed, f.full.state, f.full.state.Drafts[1], crisis.DefaultApprovalPolicy()["customer"])
+	add("drafts", "released customer notice", s, err)
+	s, err = r.Facts(closed, f.full.state)
+	add("facts", "impact", s, err)
 
 	s, err = r.Timeline(morning, f.full.state, f.full.events())
 	add("timeline", "whole incident", s, err)

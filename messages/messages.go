@@ -107,6 +107,11 @@ var kinds = []crisis.Kind{
 	crisis.KindTaskDone, crisis.KindDeadlineSet, crisis.KindDeadlineMet, crisis.KindAwareSet,
 	crisis.KindDetectedSet, crisis.KindSnoozed, crisis.KindReminderSent, crisis.KindResolved,
 	crisis.KindClosed,
+	crisis.KindRegimeAdded, crisis.KindRegimeRemoved, crisis.KindAwareConfirmed, crisis.KindClassified,
+	crisis.KindRequested, crisis.KindSubmitted, crisis.KindWaived, crisis.KindFactSet,
+	crisis.KindDraftCreated, crisis.KindDraftEdited, crisis.KindReviewed, crisis.KindApproved,
+	crisis.KindApprovalRevoked, crisis.KindRejected, crisis.KindReleased, crisis.KindDraftPosted,
+	crisis.KindPublished, crisis.KindPublishFailed, crisis.KindAcked,
 }
 
 var defaultRenderer = sync.OnceValues(New)
@@ -182,6 +187,10 @@ type data struct {
 	Entries    []string
 	Help       []HelpEntry
 	Cmd        HelpEntry
+
+	Obs   []crisis.Obligation // the regulatory and internal clocks
+	Draft *crisis.Draft
+	Rule  *crisis.Rule
 }
 
 // set returns the templates of v's language; an unknown language renders
@@ -298,8 +307,8 @@ func (r *Renderer) writeEntry(w io.Writer, d *data, e crisis.Event) error {
 // Status renders the situation overview: state, severity, detection and
 // awareness, roles, the next open due items with relative times, and the
 // count of open tasks.
-func (r *Renderer) Status(v View, st crisis.State) (string, error) {
-	d := &data{S: st}
+func (r *Renderer) Status(v View, st crisis.State, obs ...crisis.Obligation) (string, error) {
+	d := &data{S: st, Obs: openObligations(obs)}
 	d.Open, d.Done = splitTasks(st)
 	var open []item
 	for _, it := range items(st, v.Now) {
@@ -331,8 +340,8 @@ func (r *Renderer) Tasks(v View, st crisis.State) (string, error) {
 
 // Deadlines renders every task with a due instant and every custom deadline,
 // sorted by due, with owner and status (open, overdue, done).
-func (r *Renderer) Deadlines(v View, st crisis.State) (string, error) {
-	return r.exec(v, "deadlines", &data{S: st, Items: items(st, v.Now)})
+func (r *Renderer) Deadlines(v View, st crisis.State, obs ...crisis.Obligation) (string, error) {
+	return r.exec(v, "deadlines", &data{S: st, Items: items(st, v.Now), Obs: sortObligations(obs)})
 }
 
 // Timeline renders evs as the incident's timeline (Lagechronik).

@@ -34,6 +34,12 @@ var domainCodes = []crisis.Code{
 	crisis.CodeBeforeDetected, crisis.CodeNotPermitted, crisis.CodeNothingChanged,
 	crisis.CodeRoomExists, crisis.CodeTooLong, crisis.CodeEmptyText,
 	crisis.CodeNoReminder, crisis.CodeSnoozeTooLong,
+	crisis.CodeUnknownRegime, crisis.CodeRegimeInactive, crisis.CodeUnknownOblig, crisis.CodeNotRequestable,
+	crisis.CodeUnknownFact, crisis.CodeUnknownKind, crisis.CodeUnknownDraft, crisis.CodeDraftReleased,
+	crisis.CodeStaleRevision, crisis.CodeNotApprover, crisis.CodeSelfApproval, crisis.CodeLintErrors,
+	crisis.CodeLintWarnings, crisis.CodeBreakGlass, crisis.CodeNeedsReason, crisis.CodeNoPending,
+	crisis.CodeSameApprover, crisis.CodeDelayReasons, crisis.CodeRegisterMissing, crisis.CodeNothingToAck,
+	crisis.CodeDraftRejected,
 }
 
 // usageCodes lists every usage error code of package commands.
@@ -42,6 +48,7 @@ var usageCodes = []string{
 	"missing_flag_value", "bad_time", "ambiguous_time", "nonexistent_time",
 	"bad_duration", "unknown_person", "unknown_role", "too_long",
 	"unbalanced_quote", "bad_format", "bad_regime", "bad_incident",
+	"bad_obligation", "bad_draft", "bad_kind", "bad_lang", "bad_class",
 }
 
 // textKeys lists every runtime phrase the runtime asks for.
@@ -49,6 +56,7 @@ var textKeys = []string{
 	"not_in_roster", "no_incident_here", "duplicate", "internal", "platform_unknown",
 	"incident_started", "room_added", "done", "export_written", "chain_ok",
 	"chain_broken", "unknown_incident", "catchup", "gap_warning",
+	"reaction_not_approver", "reaction_stale", "reaction_released",
 }
 
 // commandNames lists every command that needs a help description.
@@ -56,6 +64,8 @@ var commandNames = []string{
 	"start", "status", "role", "roles", "invite", "page", "room add", "log",
 	"decision", "timeline", "task", "done", "tasks", "deadline", "deadlines",
 	"aware", "detected", "snooze", "resolve", "close", "export", "help",
+	"regime", "classify", "request", "submitted", "waive", "set", "facts", "draft",
+	"drafts", "edit", "review", "approve", "reject", "ack",
 }
 
 // Ensure every domain and usage error code has its own text in both
