@@ -104,21 +104,21 @@ type State struct {
 	Resolved  *time.Time               `json:"resolved,omitempty"`
 
 	// Regulatory clocks and drafts (crisis-domain.md 2-4).
-	AwareBy      map[string]Instant      `json:"aware_by,omitempty"`
-	PendingAware map[string]PendingAware `json:"pending_aware,omitempty"`
-	Withdrawn    map[string]string       `json:"withdrawn,omitempty"` // regime -> reason
-	Classified   *Instant                `json:"classified,omitempty"`
-	HighRisk     *Instant                `json:"high_risk,omitempty"`
-	Requests     map[string]AuthorityRequest      `json:"requests,omitempty"`
-	Submissions  map[string][]Submission `json:"submissions,omitempty"`
-	Waivers      map[string]Waiver       `json:"waivers,omitempty"`
-	Facts        map[string]Fact         `json:"facts,omitempty"`
-	Drafts       []Draft                 `json:"drafts,omitempty"`
-	Pages        []PageCall              `json:"pages,omitempty"`
-	Updated      time.Time               `json:"updated"`
-	Closed       *time.Time              `json:"closed,omitempty"`
-	LastSeq      uint64                  `json:"last_seq"`
-	LastHash     string                  `json:"last_hash"`
+	AwareBy      map[string]Instant          `json:"aware_by,omitempty"`
+	PendingAware map[string]PendingAware     `json:"pending_aware,omitempty"`
+	Withdrawn    map[string]string           `json:"withdrawn,omitempty"` // regime -> reason
+	Classified   *Instant                    `json:"classified,omitempty"`
+	HighRisk     *Instant                    `json:"high_risk,omitempty"`
+	Requests     map[string]AuthorityRequest `json:"requests,omitempty"`
+	Submissions  map[string][]Submission     `json:"submissions,omitempty"`
+	Waivers      map[string]Waiver           `json:"waivers,omitempty"`
+	Facts        map[string]Fact             `json:"facts,omitempty"`
+	Drafts       []Draft                     `json:"drafts,omitempty"`
+	Pages        []PageCall                  `json:"pages,omitempty"`
+	Updated      time.Time                   `json:"updated"`
+	Closed       *time.Time                  `json:"closed,omitempty"`
+	LastSeq      uint64                      `json:"last_seq"`
+	LastHash     string                      `json:"last_hash"`
 }
 
 // PendingAware is a later awareness correction awaiting its second approver.

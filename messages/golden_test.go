@@ -156,9 +156,9 @@ func noticeCases(f *fixture) map[crisis.Kind][]noticeCase {
 			{"legal paged", f.at["paged"], []crisis.PersonID{"dirk"}},
 			{"escalated to deputies", f.escalated, []crisis.PersonID{"anna"}},
 		},
-		crisis.KindRoomAdded:    {{"second platform", f.at["room_added"], []crisis.PersonID{"eva"}}},
-		crisis.KindLogged:       {{"log entry", f.at["logged"], []crisis.PersonID{"anna"}}},
-		crisis.KindDecided:      {{"decision", f.at["decided"], []crisis.PersonID{"dirk"}}},
+		crisis.KindRoomAdded: {{"second platform", f.at["room_added"], []crisis.PersonID{"eva"}}},
+		crisis.KindLogged:    {{"log entry", f.at["logged"], []crisis.PersonID{"anna"}}},
+		crisis.KindDecided:   {{"decision", f.at["decided"], []crisis.PersonID{"dirk"}}},
 		crisis.KindTaskCreated: {
 			{"task with due time", f.at["task_created"], []crisis.PersonID{"bernd"}},
 			{"checklist item", fh7, []crisis.PersonID{"bernd"}},
@@ -190,7 +190,7 @@ func noticeCases(f *fixture) map[crisis.Kind][]noticeCase {
 			{"deadline before due", f.at["reminder_deadline"], []crisis.PersonID{"eva"}},
 			{"statutory obligation", f.obReminder, []crisis.PersonID{"eva"}},
 		},
-		crisis.KindResolved: {{"acute phase ended", f.at["resolved"], []crisis.PersonID{"dirk"}}},
+		crisis.KindResolved:        {{"acute phase ended", f.at["resolved"], []crisis.PersonID{"dirk"}}},
 		crisis.KindRegimeAdded:     {{"nis2 switched on", f.regimeAdded, []crisis.PersonID{"eva"}}},
 		crisis.KindRegimeRemoved:   {{"gdpr withdrawn", f.regimeRemoved, []crisis.PersonID{"eva"}}},
 		crisis.KindAwareConfirmed:  {{"later awareness confirmed", f.at["aware_confirmed"], []crisis.PersonID{"anna"}}},
@@ -213,7 +213,7 @@ func noticeCases(f *fixture) map[crisis.Kind][]noticeCase {
 		crisis.KindPublished:     {{"customer notice published", f.at["published"], []crisis.PersonID{"carla"}}},
 		crisis.KindPublishFailed: {{"no access", f.at["publish_failed"], []crisis.PersonID{"carla"}}},
 		crisis.KindAcked:         {{"legal acknowledged", f.at["acknowledged"], []crisis.PersonID{"anna"}}},
-		crisis.KindClosed:   {{"closed", f.at["closed"], []crisis.PersonID{"eva"}}},
+		crisis.KindClosed:        {{"closed", f.at["closed"], []crisis.PersonID{"eva"}}},
 	}
 }
 
