@@ -12,12 +12,12 @@ import (
 // Decide and Fold exactly as the runtime does; every expected instant is
 // asserted to the second.
 
-func scenario(t *testing.T, detected string, regimes ...string) *history {
+func scenario(t testing.TB, detected string, regimes ...string) *history {
 	t.Helper()
 	return scenarioEnv(t, testEnv(), detected, regimes...)
 }
 
-func scenarioEnv(t *testing.T, env crisis.Env, detected string, regimes ...string) *history {
+func scenarioEnv(t testing.TB, env crisis.Env, detected string, regimes ...string) *history {
 	t.Helper()
 	h := newHistory(t, env)
 	at := ts(detected)
