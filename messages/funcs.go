@@ -176,14 +176,16 @@ func funcs(l Lang, set *template.Template) template.FuncMap {
 			}
 			return n
 		},
-		"ob":     func(id string) string { return lookup("ob.", id) },
-		"isOb":   func(t crisis.Target) bool { return t.Kind == crisis.TargetObligation },
-		"isPage": func(t crisis.Target) bool { return t.Kind == crisis.TargetPage },
-		"obs":    func(s any) string { return lookup("obs.", fmt.Sprint(s)) },
-		"kind":   func(k string) string { return lookup("kind.", k) },
-		"regime": func(r string) string { return lookup("regime.", r) },
-		"fact":   func(k string) string { return lookup("fact.", k) },
-		"lint":   func(rule string) string { return lookup("lint.", rule) },
+		"ob":       func(id string) string { return lookup("ob.", id) },
+		"isOb":     func(t crisis.Target) bool { return t.Kind == crisis.TargetObligation },
+		"obDraft":  crisis.DraftKindFor,
+		"internal": func(id string) bool { return strings.HasPrefix(id, "internal.") },
+		"isPage":   func(t crisis.Target) bool { return t.Kind == crisis.TargetPage },
+		"obs":      func(s any) string { return lookup("obs.", fmt.Sprint(s)) },
+		"kind":     func(k string) string { return lookup("kind.", k) },
+		"regime":   func(r string) string { return lookup("regime.", r) },
+		"fact":     func(k string) string { return FactLabel(l, k) },
+		"lint":     func(rule string) string { return ruleText(l, rule) },
 		"groups": func(gs [][]crisis.Role) string {
 			parts := make([]string, len(gs))
 			for i, g := range gs {

@@ -56,7 +56,7 @@ var textKeys = []string{
 	"not_in_roster", "no_incident_here", "duplicate", "internal", "platform_unknown",
 	"incident_started", "room_added", "done", "export_written", "chain_ok",
 	"chain_broken", "unknown_incident", "catchup", "gap_warning",
-	"reaction_not_approver", "reaction_stale", "reaction_released",
+	"reaction_not_approver", "reaction_stale", "reaction_released", "button_approve", "button_reject",
 }
 
 // commandNames lists every command that needs a help description.
