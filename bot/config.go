@@ -27,7 +27,24 @@ type Config struct {
 	Zone    *time.Location
 	Command string // slash command name without "/", e.g. "crisis"
 	People  []Person
-	Policy  crisis.Policy
+	Policy  crisis.Policy // reminder ladders and the regulatory clocks (Policy.Regs)
+	// Approval is the release policy per draft kind (nil: crisis-domain 4.2).
+	Approval crisis.ApprovalPolicy
+	// Publish lists the stakeholder rooms each draft kind is published to
+	// on release, besides the announcement in the incident's rooms.
+	Publish map[string][]crisis.Room
+	// Drafting configures the draft templates and the linter.
+	Drafting Drafting
+}
+
+// Drafting is what drafts need beyond the incident's facts.
+type Drafting struct {
+	OrgRegistrationID string
+	ReportingContact  string
+	LandingURL        string
+	Hostnames         []string // internal host names the linter flags
+	Groups            []string // attacker group names the linter flags
+	Kritis            bool
 }
 
 // roster indexes the configured people.

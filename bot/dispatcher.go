@@ -183,11 +183,23 @@ func (rt *Runtime) deliver(ctx context.Context, n crisis.Notice) error {
 		if st.Lang != "" {
 			lang = messages.Lang(st.Lang)
 		}
+		if rel, ok := ev.Data.(crisis.Released); ok && !st.HasRoom(n.Room.Platform, n.Room.ID) {
+			return rt.publish(ctx, p, st, n, rel)
+		}
 		text, err := rt.msgs.Notice(rt.view(lang), st, ev, "")
 		if err != nil {
 			return fmt.Errorf("render notice: %w", err)
 		}
-		_, err = p.Post(ctx, *n.Room, Message{Text: rt.mentions(p, text), Key: n.Key()})
+		msg := Message{Text: rt.mentions(p, text), Key: n.Key()}
+		draft, rev, isDraft := draftRev(ev)
+		if isDraft {
+			msg.Actions = rt.draftActions(lang)
+		}
+		ref, err := p.Post(ctx, *n.Room, msg)
+		if err == nil && isDraft {
+			rt.record(ctx, n.Incident, n.Key(), crisis.RecordPost{Draft: draft, Rev: rev,
+				Post: crisis.Post{Rev: rev, Room: *n.Room, Ref: ref.ID}})
+		}
 		return err
 	}
 	person := rt.roster.byID[n.Person]
@@ -206,6 +218,26 @@ func (rt *Runtime) deliver(ctx context.Context, n crisis.Notice) error {
 	}
 	_, err = p.DirectMessage(ctx, user, Message{Text: rt.mentions(p, text), Key: n.Key()})
 	return err
+}
+
+// publish posts exactly the released text to a stakeholder room and
+// records the delivery, or the first failure, in the timeline.
+func (rt *Runtime) publish(ctx context.Context, p Platform, st crisis.State, n crisis.Notice, rel crisis.Released) error {
+	d := st.Draft(rel.Draft)
+	if d == nil || rel.Rev < 1 || rel.Rev > len(d.Revs) {
+		rt.log.Error("release of unknown draft revision dropped", "incident", n.Incident, "draft", rel.Draft)
+		return nil
+	}
+	ref, err := p.Post(ctx, *n.Room, Message{Text: d.Revs[rel.Rev-1].Text, Key: n.Key()})
+	if err != nil {
+		if _, seen := rt.failedOnce.LoadOrStore(n.Key(), true); !seen {
+			rt.record(ctx, n.Incident, "fail:"+n.Key(), crisis.RecordFailure{Draft: rel.Draft, Room: *n.Room, Error: err.Error()})
+		}
+		return err
+	}
+	rt.record(ctx, n.Incident, n.Key(), crisis.RecordPublished{Draft: rel.Draft,
+		Post: crisis.Post{Rev: rel.Rev, Room: *n.Room, Ref: ref.ID}})
+	return nil
 }
 
 // reach picks where to DM a person: the first platform of the incident's

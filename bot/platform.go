@@ -49,6 +49,7 @@ type Action struct {
 const (
 	ReactApprove = "approve"
 	ReactReject  = "reject"
+	ReactReview  = "review" // 👀: the reviewer has seen the revision
 )
 
 // Ref identifies a posted message (for reactions and edits).

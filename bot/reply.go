@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/krisenstab/krisenstab/commands"
 	"github.com/krisenstab/krisenstab/crisis"
@@ -22,13 +23,25 @@ func (rt *Runtime) query(ctx context.Context, lang messages.Lang, id crisis.Inci
 	var out string
 	switch q := q.(type) {
 	case commands.Status:
-		out, err = rt.msgs.Status(v, st)
+		out, err = rt.msgs.Status(v, st, rt.obligations(st)...)
 	case commands.Roles:
 		out, err = rt.msgs.Roles(v, st)
 	case commands.Tasks:
 		out, err = rt.msgs.Tasks(v, st)
 	case commands.Deadlines:
-		out, err = rt.msgs.Deadlines(v, st)
+		out, err = rt.msgs.Deadlines(v, st, rt.obligations(st)...)
+	case commands.Facts:
+		out, err = rt.msgs.Facts(v, st)
+	case commands.Drafts:
+		if q.Draft == 0 {
+			out, err = rt.msgs.Drafts(v, st)
+			break
+		}
+		d := st.Draft(q.Draft)
+		if d == nil {
+			return rt.problem(lang, &crisis.Error{Code: crisis.CodeUnknownDraft, Params: map[string]string{"draft": strconv.Itoa(q.Draft)}})
+		}
+		out, err = rt.msgs.DraftView(v, st, *d, rt.approval()[d.Kind])
 	case commands.Timeline:
 		var evs []crisis.Event
 		err = rt.store.Events(ctx, id, 1, func(e crisis.Event) error {

@@ -40,6 +40,10 @@ type Runtime struct {
 	states map[crisis.IncidentID]crisis.State
 	start  sync.Mutex // serialises incident creation (ID choice)
 
+	// failedOnce remembers publications whose failure is already in the
+	// timeline, so a retry loop does not flood it.
+	failedOnce sync.Map
+
 	kickScheduler  chan struct{}
 	kickDispatcher chan struct{}
 }
@@ -59,7 +63,8 @@ func New(cfg Config, st Store, clock Clock, log *slog.Logger, msgs *messages.Ren
 		log: log.With("component", "runtime"), msgs: msgs, platforms: map[string]Platform{},
 		locks: map[crisis.IncidentID]*sync.Mutex{}, states: map[crisis.IncidentID]crisis.State{}, kickScheduler: make(chan struct{}, 1),
 		kickDispatcher: make(chan struct{}, 1)}
-	rt.env = crisis.Env{Roster: rt.roster.domain(), Policy: cfg.Policy}
+	rt.env = crisis.Env{Roster: rt.roster.domain(), Policy: cfg.Policy, Approval: cfg.Approval,
+		Publish: cfg.Publish, FactKeys: messages.FactKeys(), Lint: rt.lint}
 	for _, p := range platforms {
 		rt.platforms[p.Name()] = p
 		rt.order = append(rt.order, p.Name())
@@ -122,6 +127,9 @@ func (rt *Runtime) Handle(ctx context.Context, ev Event) (reply Reply) {
 	}
 	lang = rt.langOf(person)
 	now := rt.clock.Now()
+	if ev.Reaction != nil {
+		return rt.react(ctx, ev, person, now)
+	}
 	text := strings.TrimSpace(ev.Text)
 	if text == "" {
 		text = "help"
@@ -154,7 +162,11 @@ func (rt *Runtime) Handle(ctx context.Context, ev Event) (reply Reply) {
 	if ar, ok := cmd.(crisis.AddRoom); ok {
 		return rt.addRoom(ctx, ev, person, id, ar)
 	}
-	res, err := rt.apply(ctx, id, person.ID, cmd, now, ev.DedupeKey, nil)
+	var prepare func() (crisis.Command, error)
+	if cd, ok := cmd.(crisis.CreateDraft); ok {
+		prepare = func() (crisis.Command, error) { return rt.renderDraft(ctx, id, cd, person, now) }
+	}
+	res, err := rt.apply(ctx, id, person.ID, cmd, now, ev.DedupeKey, prepare)
 	if err != nil {
 		return rt.problem(lang, err)
 	}

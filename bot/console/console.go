@@ -6,7 +6,7 @@
 //	/crisis start Ransomware   a command (any "/<name>" prefix is accepted)
 //	:as bernd                  the next lines are spoken by bernd
 //	:room crisis-…             move to another room
-//	:react ✅ m12              react to bot message m12
+//	:react ✅ m12              react to bot message m12 (:unreact takes it back)
 //	:wait 30m                  wait (real time in a terminal; tests advance a clock)
 //	# comment                  ignored, as is any other chat text
 //
@@ -171,7 +171,7 @@ func (c *Console) line(ctx context.Context, h Handler, line string) error {
 	case line == "" || strings.HasPrefix(line, "#"):
 		return nil
 	case strings.HasPrefix(line, ":"):
-		return c.directive(ctx, line)
+		return c.directive(ctx, h, line)
 	case strings.HasPrefix(line, "/"):
 		_, text, _ := strings.Cut(line[1:], " ")
 		c.mu.Lock()
@@ -198,7 +198,39 @@ func (c *Console) reply(r bot.Reply) {
 	c.print("→ "+c.Mention(c.person), "reply", text)
 }
 
-func (c *Console) directive(ctx context.Context, line string) error {
+// react sends a reaction on a bot message: ":react ✅ m12" approves the
+// draft m12 carries, ":react ❌ m12" rejects it, ":unreact ✅ m12" takes
+// the approval back.
+func (c *Console) react(ctx context.Context, h Handler, arg string, removed bool) error {
+	emoji, id, ok := strings.Cut(arg, " ")
+	id = strings.TrimPrefix(strings.Trim(strings.TrimSpace(id), "[]"), "#")
+	c.mu.Lock()
+	ref, known := c.refs[id]
+	person := c.person
+	c.mu.Unlock()
+	if !ok || !known {
+		return c.note(":react needs an emoji and a message ref, e.g. :react ✅ m12")
+	}
+	ev := bot.Event{Platform: Name, Room: ref.Room, User: person,
+		Reaction: &bot.Reaction{Emoji: Emoji(emoji), Message: ref.ID, Removed: removed}}
+	c.reply(h.Handle(ctx, ev))
+	return c.flush(ctx)
+}
+
+// Emoji normalises what a person types for approval and rejection.
+func Emoji(s string) string {
+	switch strings.Trim(strings.TrimSpace(s), ":") {
+	case "✅", "✔️", "✔", "☑️", "white_check_mark", "heavy_check_mark", "ballot_box_with_check":
+		return bot.ReactApprove
+	case "❌", "✖️", "x", "heavy_multiplication_x":
+		return bot.ReactReject
+	case "👀", "eyes":
+		return bot.ReactReview
+	}
+	return s
+}
+
+func (c *Console) directive(ctx context.Context, h Handler, line string) error {
 	word, arg, _ := strings.Cut(line[1:], " ")
 	arg = strings.TrimSpace(arg)
 	switch word {
@@ -235,8 +267,8 @@ func (c *Console) directive(ctx context.Context, line string) error {
 			}
 		}
 		return c.flush(ctx)
-	case "react":
-		return c.note("reactions: nothing awaits approval")
+	case "react", "unreact":
+		return c.react(ctx, h, arg, word == "unreact")
 	default:
 		return c.note("unknown directive :" + word + " (known: :as :room :wait :react)")
 	}

@@ -39,12 +39,19 @@ type fileConfig struct {
 		Name     at[string] `yaml:"name"`
 		Language at[string] `yaml:"language"`
 		Timezone at[string] `yaml:"timezone"`
+		// HolidayCalendar decides DORA weekend relief: DE or DE-<state>.
+		HolidayCalendar at[string] `yaml:"holiday_calendar"`
+		RegistrationID  at[string] `yaml:"registration_id"`
 	} `yaml:"organisation"`
-	Command   at[string]                `yaml:"command"`
-	DataDir   at[string]                `yaml:"data_dir"`
-	Roster    []filePerson              `yaml:"roster"`
-	Reminders map[string]at[fileLadder] `yaml:"reminders"`
-	Platforms map[string]at[yaml.Node]  `yaml:"platforms"`
+	Entity    fileEntity                  `yaml:"entity"`
+	Policy    filePolicy                  `yaml:"policy"`
+	Publish   map[string][]at[fileTarget] `yaml:"publish"`
+	Drafting  fileDrafting                `yaml:"drafting"`
+	Command   at[string]                  `yaml:"command"`
+	DataDir   at[string]                  `yaml:"data_dir"`
+	Roster    []filePerson                `yaml:"roster"`
+	Reminders map[string]at[fileLadder]   `yaml:"reminders"`
+	Platforms map[string]at[yaml.Node]    `yaml:"platforms"`
 }
 
 type filePerson struct {
@@ -56,6 +63,198 @@ type filePerson struct {
 	Email    at[string]            `yaml:"email"`
 	Language at[string]            `yaml:"language"`
 	Accounts map[string]at[string] `yaml:"accounts"`
+}
+
+type fileEntity struct {
+	Class                at[string] `yaml:"class"`
+	KRITIS               at[bool]   `yaml:"kritis"`
+	TrustServiceProvider at[bool]   `yaml:"trust_service_provider"`
+	DORAType             at[string] `yaml:"dora_type"`
+	NIS2Identified       at[bool]   `yaml:"nis2_identified"`
+	DORAWeekendRelief    *at[bool]  `yaml:"dora_weekend_relief"`
+	DORAFinalRelief      *at[bool]  `yaml:"dora_final_relief"`
+}
+
+type filePolicy struct {
+	MonthRule       at[string]              `yaml:"month_rule"`
+	StatusCadence   at[string]              `yaml:"status_cadence"`
+	ResolvedCadence at[string]              `yaml:"resolved_cadence"`
+	Approval        map[string]at[fileRule] `yaml:"approval"`
+}
+
+// fileRule is an approval rule: approve is a list of groups, each a list
+// of roles of which one distinct person must approve.
+type fileRule struct {
+	Approve          [][]string `yaml:"approve"`
+	Review           []string   `yaml:"review"`
+	Informed         []string   `yaml:"informed"`
+	AuthorMayApprove bool       `yaml:"author_may_approve"`
+}
+
+type fileTarget struct {
+	Platform string `yaml:"platform"`
+	Room     string `yaml:"room"`
+	Name     string `yaml:"name"`
+}
+
+type fileDrafting struct {
+	ReportingContact  at[string]   `yaml:"reporting_contact"`
+	LandingURL        at[string]   `yaml:"landing_url"`
+	InternalHostnames []at[string] `yaml:"internal_hostnames"`
+	AttackerGroups    []at[string] `yaml:"attacker_groups"`
+}
+
+var (
+	entityClasses = []string{"", "essential", "important", "none"}
+	doraTypes     = []string{"", "credit_institution", "payment_institution", "e_money_institution", "investment_firm",
+		"insurance_undertaking", "reinsurance_undertaking", "central_counterparty", "trading_venue", "crypto_asset_service_provider",
+		"central_securities_depository", "ict_third_party", "other"}
+)
+
+// regulation reads entity, organisation holidays and policy into the
+// statutory clocks' configuration.
+func regulation(fc *fileConfig, zone *time.Location, probs *Problems) crisis.Regulation {
+	r := crisis.DefaultRegulation()
+	r.Zone = zone
+	if h := fc.Organisation.HolidayCalendar; h.V != "" {
+		cal, err := crisis.ParseHolidayCalendar(h.V)
+		if err != nil {
+			probs.add(h.Line, h.Column, "organisation.holiday_calendar: %v", err)
+		}
+		r.Holidays = cal
+	}
+	e := fc.Entity
+	if !slices.Contains(entityClasses, e.Class.V) {
+		probs.add(e.Class.Line, e.Class.Column, "entity.class %q: use essential, important or none", e.Class.V)
+	}
+	if !slices.Contains(doraTypes, e.DORAType.V) {
+		probs.add(e.DORAType.Line, e.DORAType.Column, "entity.dora_type %q: use one of %s", e.DORAType.V, strings.Join(doraTypes[1:], ", "))
+	}
+	r.Entity = crisis.Entity{Class: e.Class.V, KRITIS: e.KRITIS.V, TrustServiceProvider: e.TrustServiceProvider.V,
+		DORAType: e.DORAType.V, NIS2Identified: e.NIS2Identified.V}
+	if e.DORAWeekendRelief != nil {
+		v := e.DORAWeekendRelief.V
+		r.Entity.DORAWeekendRelief = &v
+	}
+	if e.DORAFinalRelief != nil {
+		v := e.DORAFinalRelief.V
+		r.Entity.DORAFinalRelief = &v
+	}
+	p := fc.Policy
+	if m := p.MonthRule; m.V != "" {
+		rule, err := crisis.ParseMonthRule(m.V)
+		if err != nil {
+			probs.add(m.Line, m.Column, "policy.month_rule: %v", err)
+		}
+		r.MonthRule = rule
+	}
+	for _, c := range []struct {
+		v   at[string]
+		dst *time.Duration
+		key string
+	}{{p.StatusCadence, &r.Cadence, "status_cadence"}, {p.ResolvedCadence, &r.ResolvedCadence, "resolved_cadence"}} {
+		if c.v.V == "" {
+			continue
+		}
+		d, err := time.ParseDuration(c.v.V)
+		if err != nil || d < 15*time.Minute {
+			probs.add(c.v.Line, c.v.Column, "policy.%s: %q must be a duration of at least 15m", c.key, c.v.V)
+			continue
+		}
+		*c.dst = d
+	}
+	return r
+}
+
+func approvalPolicy(in map[string]at[fileRule], probs *Problems) crisis.ApprovalPolicy {
+	pol := crisis.DefaultApprovalPolicy()
+	roles := func(line, col int, where string, names []string) []crisis.Role {
+		var out []crisis.Role
+		for _, n := range names {
+			r, ok := crisis.ParseRole(n)
+			if !ok {
+				probs.add(line, col, "%s: unknown role %q (roles: %s)", where, n, roleList())
+				continue
+			}
+			out = append(out, r)
+		}
+		return out
+	}
+	for kind, fr := range in {
+		if _, ok := pol[kind]; !ok {
+			probs.add(fr.Line, fr.Column, "policy.approval.%s: unknown draft kind (kinds: %s)", kind, strings.Join(sortedKeys(pol), ", "))
+			continue
+		}
+		rule := crisis.Rule{AuthorMayApprove: fr.V.AuthorMayApprove}
+		if len(fr.V.Approve) == 0 {
+			probs.add(fr.Line, fr.Column, "policy.approval.%s.approve: name at least one group of roles, e.g. [[lead, legal]]", kind)
+		}
+		for _, g := range fr.V.Approve {
+			group := roles(fr.Line, fr.Column, "policy.approval."+kind+".approve", g)
+			if slices.Contains(group, crisis.RoleExternal) {
+				probs.add(fr.Line, fr.Column, "policy.approval.%s.approve: external responders never approve", kind)
+			}
+			if len(group) > 0 {
+				rule.Approve = append(rule.Approve, group)
+			}
+		}
+		rule.Review = roles(fr.Line, fr.Column, "policy.approval."+kind+".review", fr.V.Review)
+		rule.Informed = roles(fr.Line, fr.Column, "policy.approval."+kind+".informed", fr.V.Informed)
+		pol[kind] = rule
+	}
+	return pol
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func publishTargets(in map[string][]at[fileTarget], platforms map[string]at[yaml.Node], probs *Problems) map[string][]crisis.Room {
+	out := map[string][]crisis.Room{}
+	kinds := crisis.DefaultApprovalPolicy()
+	for kind, targets := range in {
+		if _, ok := kinds[kind]; !ok {
+			line, col := 1, 1
+			if len(targets) > 0 {
+				line, col = targets[0].Line, targets[0].Column
+			}
+			probs.add(line, col, "publish.%s: unknown draft kind (kinds: %s)", kind, strings.Join(sortedKeys(kinds), ", "))
+			continue
+		}
+		for _, t := range targets {
+			switch {
+			case t.V.Platform == "" || t.V.Room == "":
+				probs.add(t.Line, t.Column, "publish.%s: a target needs platform and room", kind)
+			case !slices.Contains(knownPlatforms, t.V.Platform):
+				probs.add(t.Line, t.Column, "publish.%s: unknown platform %q", kind, t.V.Platform)
+			case t.V.Platform != "console" && platforms[t.V.Platform].Line == 0:
+				probs.add(t.Line, t.Column, "publish.%s: platform %q is not configured under platforms", kind, t.V.Platform)
+			default:
+				out[kind] = append(out[kind], crisis.Room{Platform: t.V.Platform, ID: t.V.Room, Name: t.V.Name})
+			}
+		}
+	}
+	return out
+}
+
+func drafting(fc *fileConfig, probs *Problems) bot.Drafting {
+	d := bot.Drafting{OrgRegistrationID: fc.Organisation.RegistrationID.V, Kritis: fc.Entity.KRITIS.V,
+		ReportingContact: fc.Drafting.ReportingContact.V, LandingURL: fc.Drafting.LandingURL.V}
+	if u := fc.Drafting.LandingURL; u.V != "" && !strings.HasPrefix(u.V, "https://") && !strings.HasPrefix(u.V, "http://") {
+		probs.add(u.Line, u.Column, "drafting.landing_url %q: use an http(s) address", u.V)
+	}
+	for _, h := range fc.Drafting.InternalHostnames {
+		d.Hostnames = append(d.Hostnames, h.V)
+	}
+	for _, g := range fc.Drafting.AttackerGroups {
+		d.Groups = append(d.Groups, g.V)
+	}
+	return d
 }
 
 type fileLadder struct {
@@ -209,6 +408,10 @@ func parseConfig(src []byte, name string) (*Config, error) {
 	}
 	rc.People = roster(fc.Roster, probs)
 	rc.Policy = reminders(fc.Reminders, probs)
+	rc.Policy.Regs = regulation(&fc, rc.Zone, probs)
+	rc.Approval = approvalPolicy(fc.Policy.Approval, probs)
+	rc.Publish = publishTargets(fc.Publish, fc.Platforms, probs)
+	rc.Drafting = drafting(&fc, probs)
 	names := make([]string, 0, len(fc.Platforms))
 	for n := range fc.Platforms {
 		names = append(names, n)
