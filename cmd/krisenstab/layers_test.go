@@ -26,6 +26,7 @@ func TestLayers(t *testing.T) {
 		"store":       {"crisis"},
 		"bot":         {"crisis", "commands", "messages"},
 		"bot/console": {"bot"},
+		"bot/slack":   {"bot"},
 		"bot/bottest": {"bot", "crisis"},
 	}
 	external := map[string][]string{
@@ -36,6 +37,7 @@ func TestLayers(t *testing.T) {
 		"store":       {"github.com/dgraph-io/badger/v4"},
 		"bot":         {},
 		"bot/console": {},
+		"bot/slack":   {"github.com/slack-go/slack"},
 		"bot/bottest": {},
 	}
 	seen := 0

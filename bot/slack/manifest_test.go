@@ -1,0 +1,45 @@
+package slack
+
+import (
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/slack-go/slack"
+	"gopkg.in/yaml.v3"
+)
+
+func TestManifest(t *testing.T) {
+	raw, err := os.ReadFile("manifest.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m slack.Manifest
+	if err := yaml.Unmarshal(raw, &m); err != nil {
+		t.Fatalf("manifest.yaml: %v", err)
+	}
+	// Ensures exactly the scopes the adapter's calls need: commands;
+	// chat.postMessage/postEphemeral; conversations.create/invite on
+	// private channels; conversations.open; reaction events; file uploads.
+	scopes := slices.Sorted(slices.Values(m.OAuthConfig.Scopes.Bot))
+	want := []string{"chat:write", "commands", "files:write", "groups:write", "im:write", "reactions:read"}
+	if d := cmp.Diff(scopes, want); d != "" {
+		t.Errorf("bot scopes (-got +want):\n%s", d)
+	}
+	// Ensures the command the adapter expects by default, sent with
+	// mentions escaped to IDs (commandText relies on it).
+	if len(m.Features.SlashCommands) != 1 || m.Features.SlashCommands[0].Command != "/crisis" || !m.Features.SlashCommands[0].ShouldEscape {
+		t.Errorf("slash commands = %+v", m.Features.SlashCommands)
+	}
+	// Ensures buttons and reactions reach the bot, over Socket Mode.
+	if m.Settings.Interactivity == nil || !m.Settings.Interactivity.IsEnabled {
+		t.Error("interactivity disabled")
+	}
+	if m.Settings.EventSubscriptions == nil || !cmp.Equal(m.Settings.EventSubscriptions.BotEvents, []string{"reaction_added", "reaction_removed"}) {
+		t.Errorf("events = %+v", m.Settings.EventSubscriptions)
+	}
+	if !m.Settings.SocketModeEnabled || m.Features.BotUser.DisplayName == "" || m.Display.Name == "" {
+		t.Errorf("settings = %+v, bot user = %+v", m.Settings, m.Features.BotUser)
+	}
+}
