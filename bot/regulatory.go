@@ -100,6 +100,11 @@ func (rt *Runtime) lint(s *crisis.State, kind, lang, text string, now time.Time)
 		Aware: s.AwareFor(crisis.RegimeGDPR), LandingURL: rt.cfg.Drafting.LandingURL,
 		Kritis: rt.cfg.Drafting.Kritis,
 		Config: messages.LintConfig{Hostnames: rt.cfg.Drafting.Hostnames, Groups: rt.cfg.Drafting.Groups}}
+	// LINT-13 compares figures with what the template renders from the
+	// facts now, so a draft written before a fact changed is caught.
+	if ref, err := messages.RenderDraft(rt.draftInput(s, kind, l, now)); err == nil {
+		in.Reference = ref.Text
+	}
 	var out []crisis.Finding
 	for _, f := range messages.Lint(in) {
 		out = append(out, crisis.Finding{Rule: f.Rule, Severity: string(f.Severity), Field: f.Field,
@@ -116,21 +121,14 @@ func facts(s *crisis.State) map[string]string {
 	return out
 }
 
-// renderDraft completes a draft command with the text rendered from the
-// incident's facts, under the incident lock.
-func (rt *Runtime) renderDraft(ctx context.Context, id crisis.IncidentID, cd crisis.CreateDraft, person *Person, now time.Time) (crisis.Command, error) {
-	st, _, err := rt.load(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	lang := rt.draftLang(st, cd.Lang)
-	in := messages.DraftInput{Kind: cd.Kind, Lang: lang, Zone: rt.cfg.Zone, Now: now, Facts: facts(&st),
+// draftInput is what a draft of kind renders from: the incident's facts
+// and times and the organisation's drafting settings.
+func (rt *Runtime) draftInput(st *crisis.State, kind string, lang messages.Lang, now time.Time) messages.DraftInput {
+	in := messages.DraftInput{Kind: kind, Lang: lang, Zone: rt.cfg.Zone, Now: now, Facts: facts(st),
 		Org: rt.cfg.Org, OrgRegistrationID: rt.cfg.Drafting.OrgRegistrationID, IncidentRef: string(st.ID),
 		ReportingContact: rt.cfg.Drafting.ReportingContact, Revision: 1, Detected: st.Detected.At,
-		Handled: st.Resolved, Kritis: rt.cfg.Drafting.Kritis, LandingURL: rt.cfg.Drafting.LandingURL}
-	if a := st.AwareFor(regimeOfDraft(cd.Kind)); a != nil {
-		in.Aware = a
-	}
+		Handled: st.Resolved, Kritis: rt.cfg.Drafting.Kritis, LandingURL: rt.cfg.Drafting.LandingURL,
+		Aware: st.AwareFor(regimeOfDraft(kind))}
 	if st.Classified != nil {
 		c := st.Classified.At
 		in.Classified = &c
@@ -141,14 +139,24 @@ func (rt *Runtime) renderDraft(ctx context.Context, id crisis.IncidentID, cd cri
 		}
 	}
 	in.UpdateNo++
-	for _, subs := range st.Submissions {
-		for _, s := range subs {
-			if s.Ref != "" && in.AuthorityRef == "" {
-				in.AuthorityRef = s.Ref
-			}
+	// The first filed report's reference is what later reports cite.
+	for _, id := range crisis.ObligationIDs() {
+		if subs := st.Submissions[id]; len(subs) > 0 && subs[0].Ref != "" && in.AuthorityRef == "" {
+			in.AuthorityRef = subs[0].Ref
 		}
 	}
-	dr, err := rt.msgs.Draft(in)
+	return in
+}
+
+// renderDraft completes a draft command with the text rendered from the
+// incident's facts, under the incident lock.
+func (rt *Runtime) renderDraft(ctx context.Context, id crisis.IncidentID, cd crisis.CreateDraft, now time.Time) (crisis.Command, error) {
+	st, _, err := rt.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	lang := rt.draftLang(st, cd.Lang)
+	dr, err := rt.msgs.Draft(rt.draftInput(&st, cd.Kind, lang, now))
 	if err != nil {
 		return nil, fmt.Errorf("render draft %s: %w", cd.Kind, err)
 	}

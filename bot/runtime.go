@@ -162,11 +162,14 @@ func (rt *Runtime) Handle(ctx context.Context, ev Event) (reply Reply) {
 	if ar, ok := cmd.(crisis.AddRoom); ok {
 		return rt.addRoom(ctx, ev, person, id, ar)
 	}
-	var prepare func() (crisis.Command, error)
 	if cd, ok := cmd.(crisis.CreateDraft); ok {
-		prepare = func() (crisis.Command, error) { return rt.renderDraft(ctx, id, cd, person, now) }
+		// Rendered from the facts as they are now; LINT-13 compares again
+		// at approval, so a fact changed in between is caught there.
+		if cmd, err = rt.renderDraft(ctx, id, cd, now); err != nil {
+			return rt.problem(lang, err)
+		}
 	}
-	res, err := rt.apply(ctx, id, person.ID, cmd, now, ev.DedupeKey, prepare)
+	res, err := rt.apply(ctx, id, person.ID, cmd, now, ev.DedupeKey, nil)
 	if err != nil {
 		return rt.problem(lang, err)
 	}

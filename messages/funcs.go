@@ -197,6 +197,18 @@ func funcs(l Lang, set *template.Template) template.FuncMap {
 			}
 			return strings.Join(parts, " + ")
 		},
+		// need renders a quorum written with role keys ("lead/mgmt + legal").
+		"need": func(s string) string {
+			groups := strings.Split(s, " + ")
+			for i, g := range groups {
+				names := strings.Split(g, "/")
+				for j, n := range names {
+					names[j] = lookup("role.", n)
+				}
+				groups[i] = strings.Join(names, lookup("word.", "or"))
+			}
+			return strings.Join(groups, " + ")
+		},
 		"roleList": func(rs []crisis.Role) string {
 			names := make([]string, len(rs))
 			for i, r := range rs {

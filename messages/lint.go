@@ -155,8 +155,12 @@ var (
 	number   = regexp.MustCompile(`\d[\d.,]*\d|\d`)
 	estimate = regexp.MustCompile(`(?i)(?:ca\.|circa|etwa|rund|ungefähr|approx\.?|about|around|~|mehr als|über|more than|over)\s*$`)
 	sentence = regexp.MustCompile(`[^.!?\n]+[.!?]?`)
+	anyLabel = regexp.MustCompile(`\*\*[^*\n]{1,80}:\*\*`)
 	dateLike = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?`)
 )
+
+// coreFields have their own rules for external messages (LINT-05..07).
+var coreFields = []string{"recipient_actions", "what_happened", "impact", "measures"}
 
 // blocks splits a draft into its labelled fields: "**Label:** value" up
 // to the next label line.
@@ -171,8 +175,10 @@ func blocks(kind string, lang Lang, text string) map[string]string {
 		}
 		rest := text[i+len(label):]
 		end := len(rest)
-		if j := strings.Index(rest, "\n**"); j >= 0 {
-			end = j
+		// A field ends at the next label, on the same line or the next:
+		// an edit typed on one line keeps its structure.
+		if loc := anyLabel.FindStringIndex(rest); loc != nil {
+			end = loc[0]
 		}
 		if j := strings.Index(rest, "\n\n"); j >= 0 && j < end {
 			end = j
@@ -213,9 +219,10 @@ func Lint(in LintInput) []Finding {
 		return slices.ContainsFunc(info.Fields, func(f FieldSpec) bool { return f.Key == key })
 	}
 
-	// LINT-01 required fields; "unknown" only where allowed.
+	// LINT-01 required fields; "unknown" only where allowed. External
+	// messages name the core fields with their own rules (05-07).
 	for _, fs := range info.Fields {
-		if fs.Key == "subject_line" {
+		if fs.Key == "subject_line" || ext && slices.Contains(coreFields, fs.Key) {
 			continue
 		}
 		req := fs.Req == Required || fs.Req == RequiredUnknownOK || (fs.Req == RequiredIfKritis && in.Kritis)
@@ -445,6 +452,7 @@ func firstRune(s string) rune { r, _ := utf8.DecodeRuneInString(s); return r }
 // are not prose.
 func sentencesOf(text string) []string {
 	var out []string
+	text = anyLabel.ReplaceAllString(text, "\n")
 	for _, line := range strings.Split(text, "\n") {
 		line = strings.TrimSpace(line)
 		if i := strings.Index(line, ":**"); strings.HasPrefix(line, "**") && i > 0 {

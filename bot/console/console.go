@@ -208,8 +208,11 @@ func (c *Console) react(ctx context.Context, h Handler, arg string, removed bool
 	ref, known := c.refs[id]
 	person := c.person
 	c.mu.Unlock()
-	if !ok || !known {
+	if !ok {
 		return c.note(":react needs an emoji and a message ref, e.g. :react ✅ m12")
+	}
+	if !known {
+		return c.note("no bot message " + id)
 	}
 	ev := bot.Event{Platform: Name, Room: ref.Room, User: person,
 		Reaction: &bot.Reaction{Emoji: Emoji(emoji), Message: ref.ID, Removed: removed}}
