@@ -179,6 +179,9 @@ var draftFor = map[string]string{
 	"internal.status_update": "update", "internal.post_crisis_letter": "followup",
 }
 
+// DraftKindFor returns the draft kind that fulfils obligation id, or "".
+func DraftKindFor(id string) string { return draftFor[id] }
+
 // ObligationIDs lists every obligation key the commands accept.
 func ObligationIDs() []string {
 	return []string{

@@ -252,10 +252,10 @@ func TestRegulatorySession(t *testing.T) {
 	}
 	// The golden file is reviewed once; these keep its key facts true.
 	for _, must := range []string{
-		"Ihre Reaktion auf Entwurf E1 zählt nicht als Freigabe",    // bernd is no approver
-		"✅ **Freigegeben: Entwurf E1 (Information der Belegschaft)**", // anna's ✅
-		"] #alle\n**Information für alle Beschäftigten",             // published as approved
-		"- LINT-10 kein Wort des Bedauerns", // the customer draft shows its findings
+		"Ihre Reaktion auf Entwurf E1 zählt nicht als Freigabe",                                                          // bernd is no approver
+		"✅ **Freigegeben: Entwurf E1 (Information der Belegschaft)**",                                                    // anna's ✅
+		"] #alle\n**Information für alle Beschäftigten",                                                                  // published as approved
+		"- LINT-10 kein Wort des Bedauerns",                                                                              // the customer draft shows its findings
 		"] #kunden-info\n**Sicherheitsvorfall bei Muster Maschinenbau GmbH: Information und Empfehlungen** Sehr geehrte", // the edited revision, exactly
 		"BSIG frühe Erstmeldung (24 Std.) · Meldeverantwortliche(r) · fristgerecht erfüllt",
 		"⚠️ Mo 2026-01-19 17:45 MEZ (16:45 UTC) · BSIG Meldung (72 Std.)", // overdue after 72 h
