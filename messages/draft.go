@@ -82,7 +82,8 @@ var draftKinds = []DraftKindInfo{
 		f("art34_decision", rec), f("other_authorities", opt), f("delay_reasons", opt)}},
 	{"gdpr34", AudienceExternal, []FieldSpec{f("subject_line", rq), f("what_happened", rq), f("when", rq), f("data", rq),
 		f("likely_consequences", rq), f("measures", rq), f("recipient_actions", rq), f("dpo_contact", rq),
-		f("help_offer", rec), f("apology", rec), f("genuine_contact_hint", rec), f("next_update_at", opt)}},
+		f("help_offer", rec), f("apology", rec), f("genuine_contact_hint", rec), f("next_update_at", opt),
+		f("landing_url", opt)}},
 	{"customer", AudienceExternal, []FieldSpec{f("subject_line", rq), f("what_happened", rq), f("incident_type", opt),
 		f("detected_at", rq), f("systems", ru), f("services", ru), f("data", ru), f("impact", rq), f("measures", rq),
 		f("recipient_actions", rq), f("next_update_at", rq), f("contact", rq), f("hotline", opt), f("landing_url", opt),
@@ -216,7 +217,7 @@ func RenderDraft(in DraftInput) (Draft, error) {
 	}
 	b.WriteByte('\n')
 	for _, fs := range info.Fields {
-		if fs.Key == "subject_line" {
+		if fs.Key == "subject_line" || fs.Req == RequiredIfKritis && !in.Kritis {
 			continue
 		}
 		v := strings.TrimSpace(vals[fs.Key])
@@ -294,7 +295,8 @@ func draftValues(in DraftInput) map[string]string {
 }
 
 func subject(in DraftInput, vals map[string]string) string {
-	if s := vals["subject_line"]; s != "" {
+	info, _ := DraftKindOf(in.Kind)
+	if s := vals["subject_line"]; s != "" && slices.ContainsFunc(info.Fields, func(f FieldSpec) bool { return f.Key == "subject_line" }) {
 		return s
 	}
 	s := phrase(in.Lang, "subject."+in.Kind)

@@ -147,7 +147,7 @@ var (
 	hexHash  = regexp.MustCompile(`(?i)\b(?:[0-9a-f]{64}|[0-9a-f]{40}|[0-9a-f]{32})\b`)
 	cve      = regexp.MustCompile(`(?i)\bCVE-\d{4}-\d{4,}\b`)
 	path     = regexp.MustCompile(`(?:\b[A-Za-z]:\\[^\s]+|(?:^|\s)/(?:etc|var|usr|home|opt|tmp|srv|root)/[^\s]*)`)
-	phone    = regexp.MustCompile(`\+?\d[\d /()-]{6,}\d`)
+	phone    = regexp.MustCompile(`(?:^|[^\w.:-])(?:\+|0)\d[\d /()-]{5,}\d`)
 	email    = regexp.MustCompile(`[\w.+-]+@[\w-]+\.[\w.-]+`)
 	url      = regexp.MustCompile(`https?://\S+`)
 	clock    = regexp.MustCompile(`\b([01]?\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?`)
@@ -188,9 +188,17 @@ func blocks(kind string, lang Lang, text string) map[string]string {
 	return out
 }
 
+// isUnknown reports whether an answer is "unknown" (possibly with a note
+// in brackets or after a comma), not a sentence that starts with the word.
 func isUnknown(v string) bool {
-	w := strings.ToLower(strings.Trim(strings.Fields(v + " x")[0], ".,;:"))
-	return w == "unknown" || w == "unbekannt"
+	v = strings.ToLower(strings.TrimSpace(v))
+	for _, w := range []string{"unknown", "unbekannt"} {
+		if rest, ok := strings.CutPrefix(v, w); ok {
+			rest = strings.TrimSpace(rest)
+			return rest == "" || strings.ContainsAny(rest[:1], ".,;:(–-")
+		}
+	}
+	return false
 }
 
 // Lint checks a draft text (crisis-domain.md 7). LINT-17 (staff first) and
@@ -296,7 +304,7 @@ func Lint(in LintInput) []Finding {
 		} else if has("compensation") && !missing("compensation") {
 			out = append(out, Finding{Rule: "LINT-12", Severity: SevError, Field: "compensation", NeedsRole: "legal"})
 		}
-		if in.LandingURL != "" && !strings.Contains(text, in.LandingURL) {
+		if in.LandingURL != "" && in.Kind != "followup" && !strings.Contains(text, in.LandingURL) {
 			add("LINT-14", SevError, "landing_url", "", in.LandingURL)
 		}
 		if slices.Contains([]string{"customer", "gdpr34", "update"}, in.Kind) && missing("genuine_contact_hint") {
