@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/krisenstab/krisenstab/crisis"
@@ -201,5 +200,3 @@ func (rt *Runtime) draftActions(lang messages.Lang) []Action {
 	reject, _ := rt.msgs.Text(rt.view(lang), "button_reject", nil)
 	return []Action{{ID: ReactApprove, Label: approve}, {ID: ReactReject, Label: reject}}
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -42,6 +42,17 @@ type fixture struct {
 
 func newFixture(t *testing.T, clock bot.Clock) fixture {
 	t.Helper()
+	return newFixtureClock(t, clock, nil)
+}
+
+// newFixtureWith is newFixture with a changed configuration.
+func newFixtureWith(t *testing.T, change func(*bot.Config)) fixture {
+	t.Helper()
+	return newFixtureClock(t, nil, change)
+}
+
+func newFixtureClock(t *testing.T, clock bot.Clock, change func(*bot.Config)) fixture {
+	t.Helper()
 	msgs, err := messages.New()
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +63,11 @@ func newFixture(t *testing.T, clock bot.Clock) fixture {
 		clock = f.clock
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	f.rt = bot.New(config(), f.store, clock, log, msgs, f.slack, f.mm)
+	cfg := config()
+	if change != nil {
+		change(&cfg)
+	}
+	f.rt = bot.New(cfg, f.store, clock, log, msgs, f.slack, f.mm)
 	f.disp = bot.NewDispatcher(f.rt)
 	return f
 }

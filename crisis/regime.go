@@ -161,9 +161,6 @@ type Obligation struct {
 	Ask bool `json:"ask,omitempty"`
 }
 
-// statutory regimes' recipients per obligation, for correction tasks.
-var obligationOwner = map[string]Role{}
-
 // draftFor maps obligation IDs to the draft kind that fulfils them.
 var draftFor = map[string]string{
 	"nis2.early_warning": "early_warning", "bsig.erstmeldung": "early_warning",

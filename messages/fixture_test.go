@@ -125,7 +125,7 @@ type fixture struct {
 	resolve crisis.State    // after resolve
 	// branches: what-if events on top of some state
 	awareEarlier, detectedLater, metLate                          step
-	regimeAdded, regimeRemoved, escalated, obReminder, askOngoing step
+	regimeAdded, regimeRemoved, escalated, obReminder step
 }
 
 func task(n int) crisis.Target     { return crisis.Target{Kind: crisis.TargetTask, ID: n} }

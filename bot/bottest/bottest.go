@@ -43,10 +43,11 @@ func (c *Clock) Advance(d time.Duration) {
 
 // Sent is one message a Platform received.
 type Sent struct {
-	Room string // room ID, or "" for a DM
-	User string // DM recipient
-	Text string
-	Key  string
+	Room    string // room ID, or "" for a DM
+	User    string // DM recipient
+	Text    string
+	Key     string
+	Actions []bot.Action
 }
 
 // Platform records everything posted to it. Fail makes the next posts fail
@@ -76,7 +77,7 @@ func (p *Platform) CreateRoom(_ context.Context, name string, _ []string) (bot.R
 
 // Post implements bot.Platform.
 func (p *Platform) Post(_ context.Context, room bot.Room, msg bot.Message) (bot.Ref, error) {
-	return p.record(Sent{Room: room.ID, Text: msg.Text, Key: msg.Key})
+	return p.record(Sent{Room: room.ID, Text: msg.Text, Key: msg.Key, Actions: msg.Actions})
 }
 
 // DirectMessage implements bot.Platform.

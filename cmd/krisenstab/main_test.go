@@ -268,3 +268,38 @@ func TestRegulatorySession(t *testing.T) {
 		}
 	}
 }
+
+// TestRestartStatutoryReminders ensures the reminders of a statutory clock
+// survive a restart: the BSIG 24 h clock passes its -12h, -6h, -2h and -1h
+// steps while the bot is down; the next run sends one consolidated ping,
+// a run after that sends nothing again, and the at-due step still comes.
+func TestRestartStatutoryReminders(t *testing.T) {
+	dir := t.TempDir()
+	clock := bottest.NewClock(scriptStart)
+	cfg := filepath.Join("testdata", "en.yaml")
+	first := "/crisis start Outage --regime bsig\n/crisis aware now\n/crisis done FH-05\n"
+	if out, stderr, code := runScript(t, cfg, dir, []byte(first), clock); code != 0 {
+		t.Fatalf("first run: exit %d\n%s\n%s", code, out, stderr)
+	}
+	clock.Advance(23*time.Hour + 30*time.Minute) // down until 30 min before the 24 h due
+	out, stderr, code := runScript(t, cfg, dir, nil, clock)
+	if code != 0 {
+		t.Fatalf("second run: exit %d\n%s", code, stderr)
+	}
+	ping := "**Due in 30 min**: **BSIG early first report (24 h)**"
+	if n := strings.Count(out, ping); n != 1 {
+		t.Fatalf("want one consolidated room ping %q, got %d in:\n%s", ping, n, out)
+	}
+	if !strings.Contains(out, "This reminder replaces 4 earlier ones") {
+		t.Errorf("catch-up ping does not say what it consolidates:\n%s", out)
+	}
+	out, _, _ = runScript(t, cfg, dir, nil, clock)
+	if strings.Contains(out, "BSIG early first report") {
+		t.Errorf("statutory reminder sent twice:\n%s", out)
+	}
+	clock.Advance(30 * time.Minute)
+	out, _, _ = runScript(t, cfg, dir, nil, clock)
+	if !strings.Contains(out, "**Due now**: **BSIG early first report (24 h)**") {
+		t.Errorf("at-due ping missing after restart:\n%s", out)
+	}
+}
