@@ -124,7 +124,7 @@ type fixture struct {
 	morning crisis.State    // Saturday 10:00: open, several items overdue
 	resolve crisis.State    // after resolve
 	// branches: what-if events on top of some state
-	awareEarlier, detectedLater, metLate                          step
+	awareEarlier, detectedLater, metLate              step
 	regimeAdded, regimeRemoved, escalated, obReminder step
 }
 
