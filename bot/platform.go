@@ -59,6 +59,20 @@ type Ref struct {
 	ID       string
 }
 
+// ReactionReader is implemented by platforms that can list the reactions
+// on a message; the runtime uses it to catch up on approvals given while
+// the bot was disconnected.
+type ReactionReader interface {
+	Reactions(ctx context.Context, room Room, msgID string) ([]ReactionSet, error)
+}
+
+// ReactionSet is one emoji (normalised like Reaction.Emoji) and who
+// reacted with it.
+type ReactionSet struct {
+	Emoji string
+	Users []string
+}
+
 // Event is one input from a platform, normalised by its adapter: a command
 // text (what follows the slash command, mentions already in roster-neutral
 // form) from a user in a room.

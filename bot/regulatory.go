@@ -200,3 +200,56 @@ func (rt *Runtime) draftActions(lang messages.Lang) []Action {
 	reject, _ := rt.msgs.Text(rt.view(lang), "button_reject", nil)
 	return []Action{{ID: ReactApprove, Label: approve}, {ID: ReactReject, Label: reject}}
 }
+
+// Reconcile catches up on reactions given on a platform while the bot was
+// not connected: for the current revision of every unreleased draft of
+// every open incident it reads the reactions and handles each as if it had
+// just arrived. Approvals already recorded change nothing; the dedupe key
+// makes a second reconcile of the same reaction a no-op.
+func (rt *Runtime) Reconcile(ctx context.Context, platform string) error {
+	p, ok := rt.platforms[platform]
+	if !ok {
+		return fmt.Errorf("reconcile: platform %q not configured", platform)
+	}
+	rr, ok := p.(ReactionReader)
+	if !ok {
+		return nil
+	}
+	ids, err := rt.store.Incidents(ctx)
+	if err != nil {
+		return fmt.Errorf("reconcile: list incidents: %w", err)
+	}
+	for _, id := range ids {
+		st, found, err := rt.load(ctx, id)
+		if err != nil || !found || st.Status == crisis.StatusClosed {
+			continue
+		}
+		for _, d := range st.Drafts {
+			if d.Released != nil {
+				continue
+			}
+			cur := d.Current().Rev
+			for _, post := range d.Posts {
+				if post.Rev != cur || post.Room.Platform != platform {
+					continue
+				}
+				sets, err := rr.Reactions(ctx, post.Room, post.Ref)
+				if err != nil {
+					rt.log.Warn("reconcile: read reactions", "incident", id, "draft", d.ID, "err", err)
+					continue
+				}
+				for _, set := range sets {
+					if set.Emoji != ReactApprove && set.Emoji != ReactReject {
+						continue
+					}
+					for _, u := range set.Users {
+						rt.Handle(ctx, Event{Platform: platform, Room: post.Room.ID, User: u,
+							Reaction:  &Reaction{Emoji: set.Emoji, Message: post.Ref},
+							DedupeKey: "reconcile:" + platform + ":" + post.Ref + ":" + u + ":" + set.Emoji})
+					}
+				}
+			}
+		}
+	}
+	return nil
+}

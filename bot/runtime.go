@@ -53,6 +53,9 @@ func New(cfg Config, st Store, clock Clock, log *slog.Logger, msgs *messages.Ren
 	if cfg.Command == "" {
 		cfg.Command = "crisis"
 	}
+	if cfg.RoomPrefix == "" {
+		cfg.RoomPrefix = "crisis-"
+	}
 	if cfg.Zone == nil {
 		cfg.Zone = time.UTC
 	}
@@ -275,7 +278,7 @@ func (rt *Runtime) startIncident(ctx context.Context, ev Event, person *Person, 
 	}
 	cmd.ID, cmd.Lang = id, string(rt.cfg.Lang)
 	res, err := rt.apply(ctx, id, person.ID, cmd, now, ev.DedupeKey, func() (crisis.Command, error) {
-		room, err := p.CreateRoom(ctx, "crisis-"+string(id), rt.accounts(ev.Platform))
+		room, err := p.CreateRoom(ctx, rt.cfg.RoomPrefix+string(id), rt.accounts(ev.Platform))
 		if err != nil {
 			return nil, fmt.Errorf("create room on %s: %w", ev.Platform, err)
 		}
@@ -299,7 +302,7 @@ func (rt *Runtime) addRoom(ctx context.Context, ev Event, person *Person, id cri
 	}
 	now := rt.clock.Now()
 	res, err := rt.apply(ctx, id, person.ID, cmd, now, ev.DedupeKey, func() (crisis.Command, error) {
-		room, err := p.CreateRoom(ctx, "crisis-"+string(id), rt.accounts(p.Name()))
+		room, err := p.CreateRoom(ctx, rt.cfg.RoomPrefix+string(id), rt.accounts(p.Name()))
 		if err != nil {
 			return nil, fmt.Errorf("create room on %s: %w", p.Name(), err)
 		}

@@ -47,12 +47,14 @@ type fakeSlack struct {
 	taken     map[string]bool          // channel names that answer name_taken
 	rateLimit map[string]time.Duration // method -> Retry-After
 	fail      map[string]string        // method -> Slack error code
+	reactions map[string]string        // message ts -> reactions JSON (reactions.get)
 	ts        int
 }
 
-func newFakeSlack(t *testing.T, ws func(*websocket.Conn)) *fakeSlack {
+func newFakeSlack(t testing.TB, ws func(*websocket.Conn)) *fakeSlack {
 	t.Helper()
-	f := &fakeSlack{calls: make(chan call, 100), taken: map[string]bool{}, rateLimit: map[string]time.Duration{}, fail: map[string]string{}}
+	f := &fakeSlack{calls: make(chan call, 1000), taken: map[string]bool{}, rateLimit: map[string]time.Duration{}, fail: map[string]string{},
+		reactions: map[string]string{}}
 	f.srv = slacktest.NewTestServer(func(c slacktest.Customize) {
 		api := func(method string, answer func(form url.Values) string) {
 			c.Handle("/"+method, func(w http.ResponseWriter, r *http.Request) {
@@ -88,6 +90,15 @@ func newFakeSlack(t *testing.T, ws func(*websocket.Conn)) *fakeSlack {
 			}
 			f.taken[name] = true
 			return `{"ok":true,"channel":{"id":"G0NEW","name":"` + name + `","is_private":true}}`
+		})
+		api("reactions.get", func(form url.Values) string {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			r := f.reactions[form.Get("timestamp")]
+			if r == "" {
+				r = "[]"
+			}
+			return `{"ok":true,"type":"message","channel":"` + form.Get("channel") + `","message":{"ts":"` + form.Get("timestamp") + `","reactions":` + r + `}}`
 		})
 		api("conversations.invite", func(form url.Values) string {
 			return `{"ok":true,"channel":{"id":"` + form.Get("channel") + `"}}`

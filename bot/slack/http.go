@@ -51,6 +51,7 @@ func (s *Slack) serveHTTP(ctx context.Context, h Handler) error {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	s.log.Info("slack http listening", "addr", ln.Addr().String())
+	s.reconcile(ctx, h)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }() // ends with Shutdown below
 	select {

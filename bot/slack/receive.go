@@ -22,6 +22,25 @@ type Handler interface {
 	Handle(ctx context.Context, ev bot.Event) bot.Reply
 }
 
+// Reconciler is implemented by a handler that can catch up on reactions
+// given while the bot was not connected; Run calls it on every (re)connect.
+type Reconciler interface {
+	Reconcile(ctx context.Context, platform string) error
+}
+
+// reconcile runs the handler's catch-up in a goroutine owned by Run.
+func (s *Slack) reconcile(ctx context.Context, h Handler) {
+	r, ok := h.(Reconciler)
+	if !ok {
+		return
+	}
+	s.goOwned(func() {
+		if err := r.Reconcile(ctx, Name); err != nil {
+			s.log.Warn("reconcile reactions", "err", scrub(err))
+		}
+	})
+}
+
 // internalError answers an event whose handling panicked. The runtime
 // renders its own errors in the sender's language; this is the last resort
 // when it could not, hence both languages.

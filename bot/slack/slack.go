@@ -37,6 +37,9 @@ type Config struct {
 	Command       string // slash command without "/", default "crisis"
 	APIURL        string // Web API base URL; tests point it at slacktest
 	Clock         bot.Clock
+	// Public makes incident rooms public channels. The default is private:
+	// an attacker inside the network may read public ones.
+	Public bool
 }
 
 // LogValue keeps the tokens out of logs.
@@ -62,6 +65,20 @@ func redact(s string) string {
 }
 
 var commandPattern = regexp.MustCompile(`^[a-z0-9_-]{1,32}$`)
+
+// Scopes are the bot token scopes the adapter's calls need; manifest.yaml
+// must ask for exactly these (a test checks it).
+var Scopes = []string{
+	"commands",       // the slash command
+	"chat:write",     // chat.postMessage, chat.postEphemeral
+	"groups:write",   // conversations.create/invite for private incident channels
+	"im:write",       // conversations.open for direct messages
+	"reactions:read", // reaction events and reactions.get (reconcile)
+	"files:write",    // exports as file uploads
+}
+
+// BotEvents are the events the adapter handles.
+var BotEvents = []string{"reaction_added", "reaction_removed"}
 
 // Slack is the Slack platform. Create it with New.
 type Slack struct {
@@ -180,7 +197,7 @@ func (s *Slack) CreateRoom(ctx context.Context, name string, users []string) (bo
 			suffix := "-" + strconv.Itoa(n)
 			try = truncate(base, maxChannelName-len(suffix)) + suffix
 		}
-		c, err := s.api.CreateConversationContext(ctx, slack.CreateConversationParams{ChannelName: try, IsPrivate: true})
+		c, err := s.api.CreateConversationContext(ctx, slack.CreateConversationParams{ChannelName: try, IsPrivate: !s.cfg.Public})
 		if err == nil {
 			ch = c
 			break
@@ -207,6 +224,30 @@ func (s *Slack) CreateRoom(ctx context.Context, name string, users []string) (bo
 		chName = base
 	}
 	return bot.Room{Platform: Name, ID: ch.ID, Name: "#" + chName}, nil
+}
+
+// Reactions implements bot.ReactionReader: the reactions on a message, to
+// pick up approvals given while the bot was disconnected. The bot's own
+// reactions are left out.
+func (s *Slack) Reactions(ctx context.Context, room bot.Room, msgID string) ([]bot.ReactionSet, error) {
+	item, err := s.api.GetReactionsContext(ctx, slack.NewRefToMessage(room.ID, msgID), slack.GetReactionsParameters{Full: true})
+	if err != nil {
+		return nil, apiError("reactions.get", err)
+	}
+	self := s.self()
+	var out []bot.ReactionSet
+	for _, r := range item.Reactions {
+		set := bot.ReactionSet{Emoji: emoji(r.Name)}
+		for _, u := range r.Users {
+			if u != self {
+				set.Users = append(set.Users, u)
+			}
+		}
+		if len(set.Users) > 0 {
+			out = append(out, set)
+		}
+	}
+	return out, nil
 }
 
 // Post implements bot.Platform.

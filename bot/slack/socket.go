@@ -58,6 +58,7 @@ func (s *Slack) socketEvent(ctx context.Context, sm *socketmode.Client, h Handle
 		s.log.Debug("socket mode connecting")
 	case socketmode.EventTypeConnected:
 		s.log.Info("socket mode connected")
+		s.reconcile(ctx, h)
 	case socketmode.EventTypeHello, socketmode.EventTypeDisconnect:
 		s.log.Debug("socket mode", "type", string(evt.Type))
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth,

@@ -43,15 +43,16 @@ type fileConfig struct {
 		HolidayCalendar at[string] `yaml:"holiday_calendar"`
 		RegistrationID  at[string] `yaml:"registration_id"`
 	} `yaml:"organisation"`
-	Entity    fileEntity                  `yaml:"entity"`
-	Policy    filePolicy                  `yaml:"policy"`
-	Publish   map[string][]at[fileTarget] `yaml:"publish"`
-	Drafting  fileDrafting                `yaml:"drafting"`
-	Command   at[string]                  `yaml:"command"`
-	DataDir   at[string]                  `yaml:"data_dir"`
-	Roster    []filePerson                `yaml:"roster"`
-	Reminders map[string]at[fileLadder]   `yaml:"reminders"`
-	Platforms map[string]at[yaml.Node]    `yaml:"platforms"`
+	Entity     fileEntity                  `yaml:"entity"`
+	Policy     filePolicy                  `yaml:"policy"`
+	Publish    map[string][]at[fileTarget] `yaml:"publish"`
+	Drafting   fileDrafting                `yaml:"drafting"`
+	Command    at[string]                  `yaml:"command"`
+	RoomPrefix at[string]                  `yaml:"room_prefix"`
+	DataDir    at[string]                  `yaml:"data_dir"`
+	Roster     []filePerson                `yaml:"roster"`
+	Reminders  map[string]at[fileLadder]   `yaml:"reminders"`
+	Platforms  map[string]at[yaml.Node]    `yaml:"platforms"`
 }
 
 type filePerson struct {
@@ -267,12 +268,30 @@ type consoleConfig struct {
 	Person string `yaml:"person"`
 }
 
+// slackConfig is platforms.slack; the tokens come from the environment.
+type slackConfig struct {
+	Mode   string `yaml:"mode"`   // socket (default) or http
+	Listen string `yaml:"listen"` // http mode, e.g. ":8080"
+	Public bool   `yaml:"public"` // incident channels public (default private)
+}
+
+// Environment variables with the Slack secrets.
+const (
+	envSlackBot    = "KRISENSTAB_SLACK_BOT_TOKEN"
+	envSlackApp    = "KRISENSTAB_SLACK_APP_TOKEN"
+	envSlackSecret = "KRISENSTAB_SLACK_SIGNING_SECRET"
+)
+
 // Config is the validated configuration.
 type Config struct {
+	Source  string // file name for messages
 	Path    string // "" for the embedded example
 	DataDir string
 	Runtime bot.Config
 	Console consoleConfig
+	Slack   *slackConfig // nil: not configured
+	// SlackLine is where platforms.slack starts, for errors about it.
+	SlackLine, SlackColumn int
 }
 
 // Problem is one configuration mistake at a line.
@@ -303,11 +322,12 @@ func (p *Problems) add(line, col int, format string, args ...any) {
 }
 
 var (
-	idPattern      = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,39}$`)
-	commandPattern = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
-	yamlLine       = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-	typeErrLine    = regexp.MustCompile(`^line (\d+): (.*)$`)
-	knownPlatforms = []string{"console", "slack", "mattermost", "discord"}
+	idPattern         = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,39}$`)
+	roomPrefixPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,20}$`)
+	commandPattern    = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
+	yamlLine          = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	typeErrLine       = regexp.MustCompile(`^line (\d+): (.*)$`)
+	knownPlatforms    = []string{"console", "slack", "mattermost", "discord"}
 )
 
 // LoadConfig reads and validates a config file; path "" means the embedded
@@ -325,7 +345,7 @@ func LoadConfig(path string, example []byte) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg.Path = path
+	cfg.Path, cfg.Source = path, name
 	if !filepath.IsAbs(cfg.DataDir) {
 		cfg.DataDir = filepath.Join(base, cfg.DataDir)
 	}
@@ -402,6 +422,13 @@ func parseConfig(src []byte, name string) (*Config, error) {
 		}
 		rc.Command = strings.TrimPrefix(c.V, "/")
 	}
+	rc.RoomPrefix = "crisis-"
+	if rp := fc.RoomPrefix; rp.V != "" {
+		if !roomPrefixPattern.MatchString(rp.V) {
+			probs.add(rp.Line, rp.Column, "room_prefix %q: use lower-case letters, digits, - or _ (max 21)", rp.V)
+		}
+		rc.RoomPrefix = rp.V
+	}
 	cfg.DataDir = "krisenstab-data"
 	if fc.DataDir.V != "" {
 		cfg.DataDir = fc.DataDir.V
@@ -424,7 +451,22 @@ func parseConfig(src []byte, name string) (*Config, error) {
 			if err := decodeStrict(&p.V, &cfg.Console); err != nil {
 				probs.add(p.Line, p.Column, "platforms.console: %v", err)
 			}
-		case "slack", "mattermost", "discord":
+		case "slack":
+			cfg.Slack = &slackConfig{}
+			cfg.SlackLine, cfg.SlackColumn = p.Line, p.Column
+			if err := decodeStrict(&p.V, cfg.Slack); err != nil {
+				probs.add(p.Line, p.Column, "platforms.slack: %v", err)
+			}
+			switch cfg.Slack.Mode {
+			case "", "socket":
+			case "http":
+				if cfg.Slack.Listen == "" {
+					probs.add(p.Line, p.Column, "platforms.slack: mode http needs listen, e.g. \":8080\"")
+				}
+			default:
+				probs.add(p.Line, p.Column, "platforms.slack.mode %q: use socket or http", cfg.Slack.Mode)
+			}
+		case "mattermost", "discord":
 			probs.add(p.Line, p.Column, "platforms.%s is not available in this version yet; remove it to run on the terminal", n)
 		default:
 			probs.add(p.Line, p.Column, "unknown platform %q (known: %s)", n, strings.Join(knownPlatforms, ", "))
@@ -552,4 +594,24 @@ func reminders(in map[string]at[fileLadder], probs *Problems) crisis.Policy {
 		*dst = lad
 	}
 	return p
+}
+
+// SlackSecrets reads the Slack secrets from the environment and says which
+// are missing for the configured mode.
+func (c *Config) SlackSecrets(getenv func(string) string) (bot, app, secret string, err error) {
+	bot, app, secret = getenv(envSlackBot), getenv(envSlackApp), getenv(envSlackSecret)
+	var missing []string
+	if bot == "" {
+		missing = append(missing, envSlackBot)
+	}
+	if c.Slack.Mode == "http" && secret == "" {
+		missing = append(missing, envSlackSecret)
+	}
+	if c.Slack.Mode != "http" && app == "" {
+		missing = append(missing, envSlackApp)
+	}
+	if len(missing) > 0 {
+		err = fmt.Errorf("%s:%d:%d: platforms.slack needs the environment variable(s) %s", c.Source, c.SlackLine, c.SlackColumn, strings.Join(missing, ", "))
+	}
+	return bot, app, secret, err
 }

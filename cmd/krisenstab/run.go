@@ -16,6 +16,7 @@ import (
 	"github.com/krisenstab/krisenstab"
 	"github.com/krisenstab/krisenstab/bot"
 	"github.com/krisenstab/krisenstab/bot/console"
+	"github.com/krisenstab/krisenstab/bot/slack"
 	"github.com/krisenstab/krisenstab/crisis"
 	"github.com/krisenstab/krisenstab/messages"
 	"github.com/krisenstab/krisenstab/store"
@@ -94,6 +95,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if name == "" {
 			name = "embedded example configuration"
 		}
+		if cfg.Slack != nil {
+			if _, _, _, err := cfg.SlackSecrets(getenv); err != nil {
+				fmt.Fprintln(stderr, err)
+				return 1
+			}
+		}
 		fmt.Fprintf(stdout, "%s: ok (%d people, language %s, zone %s)\n", name, len(cfg.Runtime.People), cfg.Runtime.Lang, cfg.Runtime.Zone)
 		return 0
 	case "run", "export", "backup", "restore", "incidents":
@@ -135,10 +142,32 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		rt := bot.New(cfg.Runtime, st, clock, log, msgs)
 		return export(ctx, rt, cfg, *incident, *format, *out, stdout, stderr)
 	}
-	return serve(ctx, cfg, st, msgs, clock, log, stdin, stdout, d)
+	var chats []chat
+	if cfg.Slack != nil {
+		botToken, appToken, secret, err := cfg.SlackSecrets(getenv)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		sl, err := slack.New(slack.Config{BotToken: botToken, AppToken: appToken, SigningSecret: secret,
+			Mode: cfg.Slack.Mode, Listen: cfg.Slack.Listen, Command: cfg.Runtime.Command, Public: cfg.Slack.Public,
+			Clock: clock, APIURL: getenv("KRISENSTAB_SLACK_API_URL")}, log)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		chats = append(chats, chat{sl, func(ctx context.Context, rt *bot.Runtime) error { return sl.Run(ctx, rt) }})
+	}
+	return serve(ctx, cfg, st, msgs, clock, log, stdin, stdout, d, chats)
 }
 
-func serve(ctx context.Context, cfg *Config, st *store.Store, msgs *messages.Renderer, clock bot.Clock, log *slog.Logger, stdin io.Reader, stdout io.Writer, d deps) int {
+// chat is a configured chat platform and how to run it.
+type chat struct {
+	platform bot.Platform
+	run      func(ctx context.Context, rt *bot.Runtime) error
+}
+
+func serve(ctx context.Context, cfg *Config, st *store.Store, msgs *messages.Renderer, clock bot.Clock, log *slog.Logger, stdin io.Reader, stdout io.Writer, d deps, chats []chat) int {
 	var rt *bot.Runtime
 	var disp *bot.Dispatcher
 	opts := console.Options{Person: cfg.Console.Person, ShowKeys: d.showKeys}
@@ -153,7 +182,11 @@ func serve(ctx context.Context, cfg *Config, st *store.Store, msgs *messages.Ren
 		}
 	}
 	con := console.New(stdin, stdout, opts)
-	rt = bot.New(cfg.Runtime, st, clock, log, msgs, con)
+	platforms := []bot.Platform{con}
+	for _, c := range chats {
+		platforms = append(platforms, c.platform)
+	}
+	rt = bot.New(cfg.Runtime, st, clock, log, msgs, platforms...)
 	disp = bot.NewDispatcher(rt)
 	// Catch up first: what fell due while the bot was down is sent once,
 	// consolidated, before new input is served.
@@ -168,8 +201,16 @@ func serve(ctx context.Context, cfg *Config, st *store.Store, msgs *messages.Ren
 		g.Go(func() error { return bot.NewScheduler(rt).Run(gctx) })
 		g.Go(func() error { return disp.Run(gctx) })
 	}
+	for _, c := range chats {
+		g.Go(func() error { return c.run(gctx, rt) })
+	}
 	g.Go(func() error {
-		defer cancel() // end of input ends the bot
+		// On the terminal alone, end of input ends the bot; with a chat
+		// platform the bot runs until it is stopped (SIGINT, SIGTERM) and
+		// the terminal stays available as the fallback.
+		if len(chats) == 0 {
+			defer cancel()
+		}
 		return con.Run(gctx, rt)
 	})
 	if err := g.Wait(); err != nil && !errors.Is(err, context.Canceled) {
