@@ -14,6 +14,9 @@ import (
 const (
 	maxChannelName = 80
 	maxSectionText = 3000
+	// maxMessageText stays under Slack's 40,000-character message text
+	// limit with room for mrkdwn escaping.
+	maxMessageText = 35000
 	maxBlocks      = 50
 	maxButtonLabel = 75
 	actionsBlockID = "krisenstab_actions"

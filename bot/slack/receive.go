@@ -194,18 +194,23 @@ func (s *Slack) deliver(ctx context.Context, to target, r bot.Reply) {
 func (s *Slack) sendText(ctx context.Context, to target, private bool, md string) {
 	ctx, cancel := context.WithTimeout(ctx, deliverTimeout)
 	defer cancel()
-	text := slack.MsgOptionText(md, false)
-	var err error
-	switch {
-	case to.responseURL != "":
-		_, _, err = s.api.PostMessageContext(ctx, to.channel, slack.MsgOptionResponseURL(to.responseURL, responseType(private)), text)
-	case private:
-		_, err = s.api.PostEphemeralContext(ctx, to.channel, to.user, text)
-	default:
-		_, _, err = s.api.PostMessageContext(ctx, to.channel, text)
-	}
-	if err != nil {
-		s.log.Warn("reply not delivered", "room", to.channel, "err", scrub(err))
+	// Slack cuts message text at 40,000 characters; a long listing goes
+	// out in parts, in order, never cut silently.
+	for _, part := range chunks(md, maxMessageText) {
+		text := slack.MsgOptionText(part, false)
+		var err error
+		switch {
+		case to.responseURL != "":
+			_, _, err = s.api.PostMessageContext(ctx, to.channel, slack.MsgOptionResponseURL(to.responseURL, responseType(private)), text)
+		case private:
+			_, err = s.api.PostEphemeralContext(ctx, to.channel, to.user, text)
+		default:
+			_, _, err = s.api.PostMessageContext(ctx, to.channel, text)
+		}
+		if err != nil {
+			s.log.Warn("reply not delivered", "room", to.channel, "err", scrub(err))
+			return
+		}
 	}
 }
 

@@ -285,15 +285,28 @@ func (s *Slack) dm(ctx context.Context, user string) (string, error) {
 	return c.ID, nil
 }
 
+// post sends a message; text beyond Slack's limit goes out as several
+// posts in order, the buttons on the last, whose ref is returned (it is the
+// one people react to). A retry after a failed part resends the whole
+// message: at-least-once, like every delivery.
 func (s *Slack) post(ctx context.Context, channel string, msg bot.Message) (bot.Ref, error) {
-	ch, ts, err := s.api.PostMessageContext(ctx, channel, messageOptions(msg.Text, msg.Actions)...)
-	if err != nil {
-		return bot.Ref{}, apiError("chat.postMessage", err)
+	parts := chunks(msg.Text, maxMessageText)
+	var ref bot.Ref
+	for i, part := range parts {
+		var actions []bot.Action
+		if i == len(parts)-1 {
+			actions = msg.Actions
+		}
+		ch, ts, err := s.api.PostMessageContext(ctx, channel, messageOptions(part, actions)...)
+		if err != nil {
+			return bot.Ref{}, apiError("chat.postMessage", err)
+		}
+		if ch == "" {
+			ch = channel
+		}
+		ref = bot.Ref{Platform: Name, Room: ch, ID: ts}
 	}
-	if ch == "" {
-		ch = channel
-	}
-	return bot.Ref{Platform: Name, Room: ch, ID: ts}, nil
+	return ref, nil
 }
 
 // messageOptions renders neutral text and buttons for chat.postMessage.

@@ -278,3 +278,38 @@ func TestRateLimit(t *testing.T) {
 		})
 	}
 }
+
+// TestPostLongMessage ensures a text over Slack's message limit is sent in
+// parts, in order, with nothing cut and the buttons on the last part.
+func TestPostLongMessage(t *testing.T) {
+	f := newFakeSlack(t, nil)
+	s, _ := newTestSlack(t, f, ModeSocket)
+	var lines []string
+	for i := range 3000 {
+		lines = append(lines, fmt.Sprintf("- line %04d of a long timeline entry that goes on", i))
+	}
+	text := strings.Join(lines, "\n")
+	ref, err := s.Post(t.Context(), bot.Room{Platform: Name, ID: "G1"}, bot.Message{Text: text,
+		Actions: []bot.Action{{ID: bot.ReactApprove, Label: "Approve"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := f.drain()
+	if len(calls) < 2 {
+		t.Fatalf("%d posts, want the text split", len(calls))
+	}
+	var got []string
+	for i, c := range calls {
+		got = append(got, c.Form.Get("text"))
+		hasButtons := strings.Contains(c.Form.Get("blocks"), `"action_id":"approve"`)
+		if hasButtons != (i == len(calls)-1) {
+			t.Errorf("part %d buttons = %v", i, hasButtons)
+		}
+	}
+	if joined := strings.Join(got, "\n"); joined != mrkdwn(text) {
+		t.Error("the parts do not add up to the whole text")
+	}
+	if ref.ID == "" {
+		t.Error("no ref for the last part")
+	}
+}

@@ -455,7 +455,7 @@ func parseConfig(src []byte, name string) (*Config, error) {
 			cfg.Slack = &slackConfig{}
 			cfg.SlackLine, cfg.SlackColumn = p.Line, p.Column
 			if err := decodeStrict(&p.V, cfg.Slack); err != nil {
-				probs.add(p.Line, p.Column, "platforms.slack: %v", err)
+				subdocProblems(probs, p.Line, "platforms.slack", err)
 			}
 			switch cfg.Slack.Mode {
 			case "", "socket":
@@ -614,4 +614,22 @@ func (c *Config) SlackSecrets(getenv func(string) string) (bot, app, secret stri
 		err = fmt.Errorf("%s:%d:%d: platforms.slack needs the environment variable(s) %s", c.Source, c.SlackLine, c.SlackColumn, strings.Join(missing, ", "))
 	}
 	return bot, app, secret, err
+}
+
+// subdocProblems reports the errors of decoding a sub-document at the lines
+// of the whole file (yaml counts lines from the sub-document's start).
+func subdocProblems(probs *Problems, start int, where string, err error) {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		probs.add(start, 1, "%s: %v", where, err)
+		return
+	}
+	for _, m := range te.Errors {
+		line, msg := start, m
+		if sm := typeErrLine.FindStringSubmatch(m); sm != nil {
+			n, _ := strconv.Atoi(sm[1])
+			line, msg = start+n-1, sm[2]
+		}
+		probs.add(line, 1, "%s: %s", where, msg)
+	}
 }

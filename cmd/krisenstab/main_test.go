@@ -216,6 +216,44 @@ platforms:
 			t.Errorf("check %q: code %d, output %q, want %q", src, code, errb.String(), want)
 		}
 	}
+	// Slack: a wrong mode, http without listen, and missing secrets are
+	// reported with the line of platforms.slack.
+	base := "organisation:\n  name: X\nroster:\n  - id: a\n    name: A\n    accounts: {slack: U1}\nplatforms:\n  slack:\n"
+	env := func(kv ...string) func(string) string {
+		return func(k string) string {
+			for i := 0; i+1 < len(kv); i += 2 {
+				if kv[i] == k {
+					return kv[i+1]
+				}
+			}
+			return ""
+		}
+	}
+	for _, c := range []struct {
+		body string
+		env  func(string) string
+		want string
+	}{
+		{"    mode: webhook\n", env(), ":9:5: platforms.slack.mode \"webhook\""},
+		{"    mode: http\n", env(), ":9:5: platforms.slack: mode http needs listen"},
+		{"    mode: socket\n", env("KRISENSTAB_SLACK_BOT_TOKEN", "xoxb-1"), ":9:5: platforms.slack needs the environment variable(s) KRISENSTAB_SLACK_APP_TOKEN"},
+		{"    mode: http\n    listen: \":8080\"\n", env("KRISENSTAB_SLACK_BOT_TOKEN", "xoxb-1"), "KRISENSTAB_SLACK_SIGNING_SECRET"},
+		{"    mode: socket\n    token: xoxb-secret\n", env(), ":10:1: platforms.slack: field token not found"},
+	} {
+		os.WriteFile(path, []byte(base+c.body), 0o644)
+		errb.Reset()
+		if code := run(context.Background(), []string{"check", "--config", path}, c.env, nil, &out, &errb, deps{}); code == 0 || !strings.Contains(errb.String(), c.want) {
+			t.Errorf("check slack %q: code %d, output %q, want %q", c.body, code, errb.String(), c.want)
+		}
+		if strings.Contains(errb.String(), "xoxb-") {
+			t.Errorf("check printed a token: %s", errb.String())
+		}
+	}
+	os.WriteFile(path, []byte(base+"    mode: socket\n"), 0o644)
+	out.Reset()
+	if code := run(context.Background(), []string{"check", "--config", path}, env("KRISENSTAB_SLACK_BOT_TOKEN", "xoxb-1", "KRISENSTAB_SLACK_APP_TOKEN", "xapp-1"), nil, &out, &errb, deps{}); code != 0 {
+		t.Errorf("complete slack config refused: %s", errb.String())
+	}
 	// The example configuration is valid.
 	out.Reset()
 	if code := run(context.Background(), []string{"check", "--config", "../../krisenstab.example.yaml"}, func(string) string { return "" }, nil, &out, &errb, deps{}); code != 0 {
