@@ -28,8 +28,8 @@ type Config struct {
 	Command string // slash command name without "/", e.g. "crisis"
 	// RoomPrefix starts every incident room's name ("crisis-" + ID).
 	RoomPrefix string
-	People  []Person
-	Policy  crisis.Policy // reminder ladders and the regulatory clocks (Policy.Regs)
+	People     []Person
+	Policy     crisis.Policy // reminder ladders and the regulatory clocks (Policy.Regs)
 	// Approval is the release policy per draft kind (nil: crisis-domain 4.2).
 	Approval crisis.ApprovalPolicy
 	// Publish lists the stakeholder rooms each draft kind is published to
