@@ -275,6 +275,22 @@ type slackConfig struct {
 	Public bool   `yaml:"public"` // incident channels public (default private)
 }
 
+// mattermostConfig is platforms.mattermost; the tokens come from the
+// environment.
+type mattermostConfig struct {
+	URL       string `yaml:"url"`        // the server, e.g. https://chat.example.com
+	Team      string `yaml:"team"`       // team name incident channels are created in
+	Listen    string `yaml:"listen"`     // where the bot's endpoints listen, e.g. ":8065"
+	PublicURL string `yaml:"public_url"` // how the server reaches the bot (slash command and buttons)
+	Public    bool   `yaml:"public"`     // incident channels public (default private)
+}
+
+// Environment variables with the Mattermost secrets.
+const (
+	envMattermostBot     = "KRISENSTAB_MATTERMOST_BOT_TOKEN"
+	envMattermostCommand = "KRISENSTAB_MATTERMOST_COMMAND_TOKEN"
+)
+
 // Environment variables with the Slack secrets.
 const (
 	envSlackBot    = "KRISENSTAB_SLACK_BOT_TOKEN"
@@ -292,6 +308,9 @@ type Config struct {
 	Slack   *slackConfig // nil: not configured
 	// SlackLine is where platforms.slack starts, for errors about it.
 	SlackLine, SlackColumn int
+	Mattermost             *mattermostConfig // nil: not configured
+	MattermostLine         int
+	MattermostColumn       int
 }
 
 // Problem is one configuration mistake at a line.
@@ -466,7 +485,23 @@ func parseConfig(src []byte, name string) (*Config, error) {
 			default:
 				probs.add(p.Line, p.Column, "platforms.slack.mode %q: use socket or http", cfg.Slack.Mode)
 			}
-		case "mattermost", "discord":
+		case "mattermost":
+			m := &mattermostConfig{}
+			cfg.Mattermost, cfg.MattermostLine, cfg.MattermostColumn = m, p.Line, p.Column
+			if err := decodeStrict(&p.V, m); err != nil {
+				subdocProblems(probs, p.Line, "platforms.mattermost", err)
+			}
+			for _, f := range []struct{ key, v string }{{"url", m.URL}, {"team", m.Team}, {"listen", m.Listen}, {"public_url", m.PublicURL}} {
+				if f.v == "" {
+					probs.add(p.Line, p.Column, "platforms.mattermost.%s is required", f.key)
+				}
+			}
+			for _, f := range []struct{ key, v string }{{"url", m.URL}, {"public_url", m.PublicURL}} {
+				if f.v != "" && !strings.HasPrefix(f.v, "http://") && !strings.HasPrefix(f.v, "https://") {
+					probs.add(p.Line, p.Column, "platforms.mattermost.%s %q: use an http(s) address", f.key, f.v)
+				}
+			}
+		case "discord":
 			probs.add(p.Line, p.Column, "platforms.%s is not available in this version yet; remove it to run on the terminal", n)
 		default:
 			probs.add(p.Line, p.Column, "unknown platform %q (known: %s)", n, strings.Join(knownPlatforms, ", "))
@@ -632,4 +667,20 @@ func subdocProblems(probs *Problems, start int, where string, err error) {
 		}
 		probs.add(line, 1, "%s: %s", where, msg)
 	}
+}
+
+// MattermostSecrets reads the Mattermost tokens from the environment.
+func (c *Config) MattermostSecrets(getenv func(string) string) (botToken, commandToken string, err error) {
+	botToken, commandToken = getenv(envMattermostBot), getenv(envMattermostCommand)
+	var missing []string
+	if botToken == "" {
+		missing = append(missing, envMattermostBot)
+	}
+	if commandToken == "" {
+		missing = append(missing, envMattermostCommand)
+	}
+	if len(missing) > 0 {
+		err = fmt.Errorf("%s:%d:%d: platforms.mattermost needs the environment variable(s) %s", c.Source, c.MattermostLine, c.MattermostColumn, strings.Join(missing, ", "))
+	}
+	return botToken, commandToken, err
 }

@@ -101,6 +101,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 				return 1
 			}
 		}
+		if cfg.Mattermost != nil {
+			if _, _, err := cfg.MattermostSecrets(getenv); err != nil {
+				fmt.Fprintln(stderr, err)
+				return 1
+			}
+		}
 		fmt.Fprintf(stdout, "%s: ok (%d people, language %s, zone %s)\n", name, len(cfg.Runtime.People), cfg.Runtime.Lang, cfg.Runtime.Zone)
 		return 0
 	case "run", "export", "backup", "restore", "incidents":
