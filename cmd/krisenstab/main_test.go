@@ -3,7 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -339,5 +343,50 @@ func TestRestartStatutoryReminders(t *testing.T) {
 	out, _, _ = runScript(t, cfg, dir, nil, clock)
 	if !strings.Contains(out, "**Due now**: **BSIG early first report (24 h)**") {
 		t.Errorf("at-due ping missing after restart:\n%s", out)
+	}
+}
+
+// TestMattermostSetup registers the slash command against a fake server
+// and checks what the server is asked and what the user is told.
+func TestMattermostSetup(t *testing.T) {
+	var got map[string]any
+	var auth string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth = r.Header.Get("Authorization")
+		switch r.URL.Path {
+		case "/api/v4/teams/name/muster":
+			io.WriteString(w, `{"id":"team1","name":"muster"}`)
+		case "/api/v4/commands":
+			json.NewDecoder(r.Body).Decode(&got)
+			io.WriteString(w, `{"id":"cmd1","token":"cmdtoken123"}`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	cfg := "organisation:\n  name: X\nroster:\n  - id: a\n    name: A\n    accounts: {mattermost: a}\nplatforms:\n  mattermost:\n    url: " + srv.URL +
+		"\n    team: muster\n    listen: \":8065\"\n    public_url: https://bot.example/\n"
+	path := filepath.Join(t.TempDir(), "k.yaml")
+	os.WriteFile(path, []byte(cfg), 0o644)
+	var out, errb bytes.Buffer
+	env := func(k string) string {
+		if k == "KRISENSTAB_MATTERMOST_ADMIN_TOKEN" {
+			return "admintok"
+		}
+		return ""
+	}
+	if code := run(context.Background(), []string{"mattermost", "setup", "--config", path}, env, nil, &out, &errb, deps{}); code != 0 {
+		t.Fatalf("setup: %d %s", code, errb.String())
+	}
+	if auth != "Bearer admintok" || got["team_id"] != "team1" || got["trigger"] != "crisis" || got["method"] != "P" ||
+		got["url"] != "https://bot.example/mattermost/command" || got["auto_complete"] != true {
+		t.Fatalf("registered %v with %q", got, auth)
+	}
+	if !strings.Contains(out.String(), "KRISENSTAB_MATTERMOST_COMMAND_TOKEN=cmdtoken123") {
+		t.Fatalf("output does not give the token:\n%s", out.String())
+	}
+	errb.Reset()
+	if code := run(context.Background(), []string{"mattermost", "setup", "--config", path}, func(string) string { return "" }, nil, &out, &errb, deps{}); code == 0 || !strings.Contains(errb.String(), "KRISENSTAB_MATTERMOST_ADMIN_TOKEN") {
+		t.Fatalf("setup without admin token: %d %s", code, errb.String())
 	}
 }

@@ -45,6 +45,8 @@ commands:
   backup   write a backup of the data: backup FILE
   restore  restore a backup into an empty data folder: restore FILE
   incidents list the incidents
+  mattermost setup  register the slash command on the Mattermost server
+                    (admin token in KRISENSTAB_MATTERMOST_ADMIN_TOKEN)
 
 flags:
   --config FILE   configuration (default: ./krisenstab.yaml if present, else the embedded example)
@@ -52,9 +54,13 @@ flags:
 `
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer, d deps) int {
-	cmd := "run"
+	cmd, sub := "run", ""
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
+	}
+	// "mattermost setup": the sub-command comes before the flags.
+	if cmd == "mattermost" && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		sub, args = args[0], args[1:]
 	}
 	fs := flag.NewFlagSet("krisenstab "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -109,6 +115,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		fmt.Fprintf(stdout, "%s: ok (%d people, language %s, zone %s)\n", name, len(cfg.Runtime.People), cfg.Runtime.Lang, cfg.Runtime.Zone)
 		return 0
+	case "mattermost":
+		if sub != "setup" || len(fs.Args()) > 0 {
+			fmt.Fprint(stderr, usage)
+			return 2
+		}
+		return mattermostSetup(ctx, cfg, getenv, stdout, stderr)
 	case "run", "export", "backup", "restore", "incidents":
 	default:
 		fmt.Fprintf(stderr, "unknown command %q\n%s", cmd, usage)
