@@ -307,7 +307,7 @@ func Lint(in LintInput) []Finding {
 		if in.LandingURL != "" && in.Kind != "followup" && !strings.Contains(text, in.LandingURL) {
 			add("LINT-14", SevError, "landing_url", "", in.LandingURL)
 		}
-		if slices.Contains([]string{"customer", "gdpr34", "update"}, in.Kind) && missing("genuine_contact_hint") {
+		if slices.Contains([]string{"customer", "gdpr34"}, in.Kind) && missing("genuine_contact_hint") {
 			add("LINT-16", SevWarning, "genuine_contact_hint", "", "")
 		}
 		sentences := sentencesOf(text)
