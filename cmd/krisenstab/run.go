@@ -16,6 +16,7 @@ import (
 	"github.com/krisenstab/krisenstab"
 	"github.com/krisenstab/krisenstab/bot"
 	"github.com/krisenstab/krisenstab/bot/console"
+	"github.com/krisenstab/krisenstab/bot/mattermost"
 	"github.com/krisenstab/krisenstab/bot/slack"
 	"github.com/krisenstab/krisenstab/crisis"
 	"github.com/krisenstab/krisenstab/messages"
@@ -175,6 +176,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return 1
 		}
 		chats = append(chats, chat{sl, func(ctx context.Context, rt *bot.Runtime) error { return sl.Run(ctx, rt) }})
+	}
+	if m := cfg.Mattermost; m != nil {
+		botToken, commandToken, err := cfg.MattermostSecrets(getenv)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		mm, err := mattermost.New(mattermost.Config{URL: m.URL, BotToken: botToken, CommandToken: commandToken,
+			Team: m.Team, Listen: m.Listen, PublicURL: m.PublicURL, Command: cfg.Runtime.Command, Public: m.Public,
+			Clock: clock}, log)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		chats = append(chats, chat{mm, func(ctx context.Context, rt *bot.Runtime) error { return mm.Run(ctx, rt) }})
 	}
 	return serve(ctx, cfg, st, msgs, clock, log, stdin, stdout, d, chats)
 }
