@@ -142,3 +142,49 @@ func TestRunBadToken(t *testing.T) {
 		})
 	}
 }
+
+// reconciler records Reconcile calls; the runtime implements it.
+type reconciler struct {
+	*recorder
+	calls chan string
+}
+
+func (r reconciler) Reconcile(_ context.Context, platform string) error {
+	r.calls <- platform
+	return nil
+}
+
+// TestReconcileOnConnect ensures Run asks the handler to catch up on
+// reactions when Socket Mode connects and when the HTTP server starts, so
+// an approval given while the bot was away is not lost.
+func TestReconcileOnConnect(t *testing.T) {
+	for _, mode := range []string{ModeSocket, ModeHTTP} {
+		t.Run(mode, func(t *testing.T) {
+			f := newFakeSlack(t, func(conn *websocket.Conn) {
+				_ = conn.WriteJSON(map[string]any{"type": "hello", "num_connections": 1})
+				for {
+					if _, _, err := conn.ReadMessage(); err != nil {
+						return
+					}
+				}
+			})
+			s, _ := newTestSlack(t, f, mode)
+			h := reconciler{recorder: newRecorder(nil), calls: make(chan string, 4)}
+			ctx, cancel := context.WithCancel(t.Context())
+			runErr := make(chan error, 1)
+			go func() { runErr <- s.Run(ctx, h) }()
+			select {
+			case p := <-h.calls:
+				if p != Name {
+					t.Errorf("Reconcile(%q), want %q", p, Name)
+				}
+			case err := <-runErr:
+				t.Fatalf("Run ended before reconciling: %v", err)
+			}
+			cancel()
+			if err := <-runErr; err != nil {
+				t.Errorf("Run = %v", err)
+			}
+		})
+	}
+}
