@@ -527,15 +527,25 @@ func (d *Draft) revision(rev int) (*Revision, *Error) {
 	return cur, nil
 }
 
-func decideApprove(s State, env Env, actor PersonID, c Approve, now time.Time) ([]Payload, error) {
-	d := s.Draft(c.Draft)
+// openRevision finds the revision a vote is about: the draft must exist
+// and not be released, and rev (0: current) must be the current one.
+func openRevision(s *State, draft, rev int) (*Draft, *Revision, *Error) {
+	d := s.Draft(draft)
 	if d == nil {
-		return nil, fail(CodeUnknownDraft, "draft", strconv.Itoa(c.Draft))
+		return nil, nil, fail(CodeUnknownDraft, "draft", strconv.Itoa(draft))
 	}
 	if d.Released != nil {
-		return nil, fail(CodeDraftReleased, "draft", strconv.Itoa(d.ID))
+		return nil, nil, fail(CodeDraftReleased, "draft", strconv.Itoa(d.ID))
 	}
-	rev, err := d.revision(c.Rev)
+	r, err := d.revision(rev)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, r, nil
+}
+
+func decideApprove(s State, env Env, actor PersonID, c Approve, now time.Time) ([]Payload, error) {
+	d, rev, err := openRevision(&s, c.Draft, c.Rev)
 	if err != nil {
 		return nil, err
 	}
@@ -683,14 +693,7 @@ func breakGlassAllowed(s State, env Env, d *Draft, now time.Time) bool {
 }
 
 func decideWithdraw(s State, actor PersonID, c Withdraw) ([]Payload, error) {
-	d := s.Draft(c.Draft)
-	if d == nil {
-		return nil, fail(CodeUnknownDraft, "draft", strconv.Itoa(c.Draft))
-	}
-	if d.Released != nil {
-		return nil, fail(CodeDraftReleased, "draft", strconv.Itoa(d.ID))
-	}
-	rev, err := d.revision(c.Rev)
+	d, rev, err := openRevision(&s, c.Draft, c.Rev)
 	if err != nil {
 		return nil, err
 	}
@@ -701,14 +704,7 @@ func decideWithdraw(s State, actor PersonID, c Withdraw) ([]Payload, error) {
 }
 
 func decideReject(s State, env Env, actor PersonID, c Reject) ([]Payload, error) {
-	d := s.Draft(c.Draft)
-	if d == nil {
-		return nil, fail(CodeUnknownDraft, "draft", strconv.Itoa(c.Draft))
-	}
-	if d.Released != nil {
-		return nil, fail(CodeDraftReleased, "draft", strconv.Itoa(d.ID))
-	}
-	rev, err := d.revision(c.Rev)
+	d, rev, err := openRevision(&s, c.Draft, c.Rev)
 	if err != nil {
 		return nil, err
 	}
