@@ -197,7 +197,9 @@ func (rt *Runtime) deliver(ctx context.Context, n crisis.Notice) error {
 		}
 		ref, err := p.Post(ctx, *n.Room, msg)
 		if err == nil && isDraft {
-			rt.record(ctx, n.Incident, n.Key(), crisis.RecordPost{Draft: draft, Rev: rev,
+			// Keyed by the post too: a redelivery after a crash is a second
+			// post people may react to, so it is recorded as well.
+			rt.record(ctx, n.Incident, n.Key()+"@"+ref.ID, crisis.RecordPost{Draft: draft, Rev: rev,
 				Post: crisis.Post{Rev: rev, Room: *n.Room, Ref: ref.ID}})
 		}
 		return err
@@ -235,7 +237,7 @@ func (rt *Runtime) publish(ctx context.Context, p Platform, st crisis.State, n c
 		}
 		return err
 	}
-	rt.record(ctx, n.Incident, n.Key(), crisis.RecordPublished{Draft: rel.Draft,
+	rt.record(ctx, n.Incident, n.Key()+"@"+ref.ID, crisis.RecordPublished{Draft: rel.Draft,
 		Post: crisis.Post{Rev: rel.Rev, Room: *n.Room, Ref: ref.ID}})
 	return nil
 }

@@ -140,3 +140,30 @@ func TestPublishFailureRecordedOnce(t *testing.T) {
 		t.Fatalf("publish_failed recorded %d times, want once", n)
 	}
 }
+
+// TestRedeliveredDraftPostIsRecorded ensures that when a draft post is
+// delivered twice (a crash after posting, before the outbox entry was
+// deleted), a reaction on either post reaches the draft.
+func TestRedeliveredDraftPostIsRecorded(t *testing.T) {
+	f := newFixture(t, nil)
+	f.do(t, "slack", "C-general", "U-anna", "start Ransomware")
+	room := "R-crisis-2026-01-16-ransomware"
+	f.do(t, "slack", room, "U-eva", "draft staff")
+	st, _, _ := f.store.Load(context.Background(), "2026-01-16-ransomware")
+	var draftSeq uint64
+	f.store.Events(context.Background(), st.ID, 1, func(e crisis.Event) error {
+		if e.Kind() == crisis.KindDraftCreated {
+			draftSeq = e.Seq
+		}
+		return nil
+	})
+	// Deliver the same notice again, as the dispatcher does after a crash.
+	f.store.Requeue(crisis.Notice{Incident: st.ID, Seq: draftSeq, Room: &crisis.Room{Platform: "slack", ID: room}})
+	if _, err := f.disp.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	st, _, _ = f.store.Load(context.Background(), "2026-01-16-ransomware")
+	if n := len(st.Draft(1).Posts); n != 2 {
+		t.Fatalf("draft posts recorded: %d, want both deliveries", n)
+	}
+}

@@ -202,3 +202,12 @@ func (s *Store) DeleteNotice(_ context.Context, id uint64) error {
 	s.outbox = slices.DeleteFunc(s.outbox, func(p crisis.PendingNotice) bool { return p.ID == id })
 	return nil
 }
+
+// Requeue puts a notice back into the outbox, as if its delivery had
+// happened but the crash came before the entry was deleted.
+func (s *Store) Requeue(n crisis.Notice) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.outbox = append(s.outbox, crisis.PendingNotice{ID: s.nextID, Notice: n})
+	s.nextID++
+}
