@@ -125,7 +125,7 @@ type fixture struct {
 	resolve crisis.State    // after resolve
 	// branches: what-if events on top of some state
 	awareEarlier, detectedLater, metLate              step
-	regimeAdded, regimeRemoved, escalated, obReminder step
+	regimeAdded, regimeRemoved, escalated, obReminder, correction step
 }
 
 func task(n int) crisis.Target     { return crisis.Target{Kind: crisis.TargetTask, ID: n} }
@@ -205,6 +205,7 @@ func newFixture(t testing.TB) *fixture {
 	mark("published", in.do("2026-11-21 17:50:02", "", crisis.RecordPublished{Draft: 2, Post: crisis.Post{Rev: 2, Room: crisis.Room{Platform: "slack", ID: "C0KUNDEN", Name: "#kunden-info"}, Ref: "1732207802.000200"}}))
 	mark("publish_failed", in.do("2026-11-21 17:50:03", "", crisis.RecordFailure{Draft: 2, Room: crisis.Room{Platform: "mattermost", ID: "kunden", Name: "~kunden"}, Error: "403 Forbidden: bot is not a member of the channel"}))
 	mark("submitted", in.do("2026-11-21 18:00:00", "eva", crisis.Submit{Obligation: "bsig.erstmeldung", At: inst("2026-11-21 17:55"), Ref: "BSI-2026-4711"}))
+	f.correction = in.branch().step(t, "2026-11-21 18:30:00", "anna", crisis.Aware{At: inst("2026-11-20 21:00"), Reason: "Der Dienstleister hatte den Abfluss schon um 21:00 gemeldet."})
 	mark("requested", in.do("2026-11-22 09:00:00", "eva", crisis.Request{Obligation: "bsig.zwischenmeldung", At: inst("2026-11-22 08:45"), Due: ptrInst(inst("2026-11-23 12:00")), Ref: "BSI-2026-4711"}))
 	mark("waived", in.do("2026-11-22 10:00:00", "eva", crisis.Waive{Obligation: "gdpr.art34", Reason: "Art. 34 Abs. 3 lit. a: Die betroffenen Datensätze waren verschlüsselt, der Schlüssel ist nicht kompromittiert."}))
 	f.obReminder = in.branch().step(t, "2026-11-22 11:00:00", "", crisis.FireReminder{Target: crisis.Target{Kind: crisis.TargetObligation, Name: "bsig.meldung"}})

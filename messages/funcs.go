@@ -176,7 +176,15 @@ func funcs(l Lang, set *template.Template) template.FuncMap {
 			}
 			return n
 		},
-		"ob":       func(id string) string { return lookup("ob.", id) },
+		"ob": func(id string) string { return lookup("ob.", id) },
+		// tt is a task's text; tasks the bot creates itself carry a key
+		// ("correction:bsig.meldung") rendered in the reader's language.
+		"tt": func(text string) string {
+			if id, ok := strings.CutPrefix(text, "correction:"); ok && crisis.IsObligation(id) {
+				return strings.ReplaceAll(lookup("task.", "correction"), "{report}", lookup("ob.", id))
+			}
+			return text
+		},
 		"isOb":     func(t crisis.Target) bool { return t.Kind == crisis.TargetObligation },
 		"obDraft":  crisis.DraftKindFor,
 		"internal": func(id string) bool { return strings.HasPrefix(id, "internal.") },

@@ -162,6 +162,7 @@ func noticeCases(f *fixture) map[crisis.Kind][]noticeCase {
 		crisis.KindTaskCreated: {
 			{"task with due time", f.at["task_created"], []crisis.PersonID{"bernd"}},
 			{"checklist item", fh7, []crisis.PersonID{"bernd"}},
+			{"correction after a filed report", f.correction, []crisis.PersonID{"eva"}},
 		},
 		crisis.KindTaskDone: {
 			{"checklist item", f.at["task_done_fh"], []crisis.PersonID{"anna"}},
