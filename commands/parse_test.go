@@ -175,6 +175,8 @@ func TestParse(t *testing.T) {
 		{"approve extra", `approve E2 E3`, nil, nil, CodeExtraArg, "E3", ""},
 		{"reject", `ablehnen E2 Ton zu technisch`, crisis.Reject{Draft: 2, Reason: "Ton zu technisch"}, nil, "", "", ""},
 		{"ack", `quittieren`, crisis.Ack{}, nil, "", "", ""},
+		{"receipt", `eingang bsig.meldung --ref BSI-4711`, crisis.RecordReceipt{Obligation: "bsig.meldung", At: crisis.Instant{At: now}, Ref: "BSI-4711"}, nil, "", "", ""},
+		{"receipt no ref", `receipt bsig.meldung`, nil, nil, CodeMissingFlagValue, "--ref", ""},
 		{"help topic alias", `hilfe aufgabe`, nil, Help{Topic: "task"}, "", "", ""},
 		{"help room add", `help room add`, nil, Help{Topic: "room add"}, "", "", ""},
 		{"help unknown", `help fly`, nil, nil, CodeUnknownCommand, "fly", ""},

@@ -16,6 +16,7 @@ func init() {
 		{Name: "classify", Aliases: []string{"einstufen"}, Args: "major|high_risk <TIME>", Mutates: true, NeedsIncident: true, parse: parseClassify},
 		{Name: "request", Aliases: []string{"ersuchen"}, Args: "<report> [--at TIME] [--due TIME] [--ref ID]", Mutates: true, NeedsIncident: true, flags: []string{"at", "due", "ref"}, parse: parseRequest},
 		{Name: "submitted", Aliases: []string{"gemeldet", "eingereicht"}, Args: "<report> [--at TIME] [--ref ID]", Mutates: true, NeedsIncident: true, flags: []string{"at", "ref"}, parse: parseSubmitted},
+		{Name: "receipt", Aliases: []string{"eingang"}, Args: "<report> --ref CASE [--at TIME]", Mutates: true, NeedsIncident: true, flags: []string{"at", "ref"}, parse: parseReceipt},
 		{Name: "waive", Aliases: []string{"verzichten"}, Args: "<obligation> <reason>", Mutates: true, NeedsIncident: true, parse: parseWaive},
 		{Name: "set", Aliases: []string{"setzen", "fakt"}, Args: "<fact> <text>", Mutates: true, NeedsIncident: true, parse: parseSet},
 		{Name: "facts", Aliases: []string{"fakten"}, NeedsIncident: true, parse: query(Facts{})},
@@ -302,5 +303,25 @@ func parseAck(p *parser) error {
 		return p.fail(CodeExtraArg, "arg", p.args[0].text)
 	}
 	p.out.Command = crisis.Ack{}
+	return nil
+}
+
+func parseReceipt(p *parser) error {
+	id, err := p.obligation()
+	if err != nil {
+		return err
+	}
+	if len(p.args) > 1 {
+		return p.fail(CodeExtraArg, "arg", p.args[1].text)
+	}
+	ref := strings.TrimSpace(p.flags["ref"])
+	if ref == "" {
+		return p.fail(CodeMissingFlagValue, "flag", "--ref")
+	}
+	at, err := p.atOrNow()
+	if err != nil {
+		return err
+	}
+	p.out.Command = crisis.RecordReceipt{Obligation: id, At: at, Ref: ref}
 	return nil
 }

@@ -233,6 +233,15 @@ type RecordFailure struct {
 	Error string
 }
 
+// RecordReceipt records an authority's receipt for a filed report.
+type RecordReceipt struct {
+	Obligation string
+	At         Instant
+	Ref        string
+}
+
+func (RecordReceipt) command() {}
+
 // Ack acknowledges the actor's open pages.
 type Ack struct{}
 

@@ -149,6 +149,9 @@ func Decide(s State, env Env, actor PersonID, c Command, now time.Time) ([]Paylo
 		if c.Target.Kind == TargetPage {
 			return decideEscalation(s, env, c.Target, now)
 		}
+		if c.Target.Kind == TargetReceipt {
+			return decideReceiptCheck(s, c.Target, now)
+		}
 		ev, err := s.fire(env.Policy, c.Target, now)
 		if err != nil {
 			return nil, err

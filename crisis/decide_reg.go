@@ -236,6 +236,29 @@ func decideReg(s State, env Env, actor PersonID, c Command, now time.Time) ([]Pa
 			msg = msg[:300]
 		}
 		out = []Payload{PublishFailed{Draft: c.Draft, Room: c.Room, Error: msg}}
+	case RecordReceipt:
+		if !IsObligation(c.Obligation) {
+			return nil, fail(CodeUnknownOblig, "obligation", c.Obligation), true
+		}
+		if len(s.Submissions[c.Obligation]) == 0 {
+			return nil, fail(CodeNotSubmitted, "obligation", c.Obligation), true
+		}
+		if !anyRole(s, actor, RoleReporter, RoleLead, RoleLegal, RoleDPO) {
+			return nil, need(RoleReporter, RoleLead, RoleLegal, RoleDPO), true
+		}
+		if c.At.At.After(now.Add(Skew)) {
+			return nil, fail(CodeFutureInstant, "input", c.At.Input), true
+		}
+		if strings.TrimSpace(c.Ref) == "" {
+			return nil, fail(CodeNeedsReason), true
+		}
+		if err := checkRef(c.Ref); err != nil {
+			return nil, err, true
+		}
+		if r, ok := s.Receipts[c.Obligation]; ok && r.Ref == c.Ref {
+			return nil, fail(CodeNothingChanged), true
+		}
+		out = []Payload{ReceiptRecorded{Obligation: c.Obligation, At: utc(c.At), Ref: c.Ref}}
 	case Ack:
 		var pages []uint64
 		for _, p := range s.Pages {
@@ -720,6 +743,43 @@ func decideReject(s State, env Env, actor PersonID, c Reject) ([]Payload, error)
 		return nil, fail(CodeNothingChanged)
 	}
 	return []Payload{Rejected{Draft: d.ID, Rev: rev.Rev, Hash: rev.Hash, Reason: c.Reason}}, nil
+}
+
+// ReceiptWindow: without a recorded receipt this long after a BSI filing,
+// the reporter gets a task to check (practice reported by consultants, 3.8).
+const ReceiptWindow = 24 * time.Hour
+
+// receiptTaskText marks the check task; messages renders it.
+func receiptTaskText(id string) string { return "receipt:" + id }
+
+// decideReceiptCheck creates the task to check a missing receipt.
+func decideReceiptCheck(s State, t Target, now time.Time) ([]Payload, error) {
+	sub := s.receiptPending(t.Name)
+	if sub == nil || now.Before(sub.At.Add(ReceiptWindow)) {
+		return nil, fail(CodeNoReminder, "target", t.String())
+	}
+	owner := s.Roles[RoleReporter]
+	if owner == "" {
+		owner = s.Roles[RoleLead]
+	}
+	return []Payload{TaskCreated{Task: len(s.Tasks) + 1, Text: receiptTaskText(t.Name), Owner: owner, OwnerRole: RoleReporter}}, nil
+}
+
+// receiptPending returns the filing of a BSIG report that has neither a
+// receipt nor a check task yet.
+func (s *State) receiptPending(id string) *Submission {
+	if regimeOf(id) != RegimeBSIG {
+		return nil
+	}
+	if _, ok := s.Receipts[id]; ok {
+		return nil
+	}
+	for _, t := range s.Tasks {
+		if t.Text == receiptTaskText(id) {
+			return nil
+		}
+	}
+	return s.firstSubmission(id)
 }
 
 // decideEscalation pages the deputies of everyone who did not acknowledge

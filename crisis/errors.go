@@ -56,6 +56,7 @@ const (
 	CodeRegisterMissing  Code = "breach_register_missing"
 	CodeNothingToAck     Code = "nothing_to_ack"
 	CodeDraftRejected    Code = "draft_rejected"
+	CodeNotSubmitted     Code = "not_submitted"
 )
 
 // Error is a domain error: a code plus the parameters its message needs.

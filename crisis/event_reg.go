@@ -23,6 +23,7 @@ const (
 	KindPublished       Kind = "published"
 	KindPublishFailed   Kind = "publish_failed"
 	KindAcked           Kind = "acknowledged"
+	KindReceipt         Kind = "receipt_recorded"
 )
 
 // Move is a due instant that an event moved (3.6, 3.7); the room is told.
@@ -193,6 +194,14 @@ type PublishFailed struct {
 	Error string `json:"error"`
 }
 
+// ReceiptRecorded records the authority's receipt (case number) for a
+// filed report (3.8 "acknowledged").
+type ReceiptRecorded struct {
+	Obligation string  `json:"obligation"`
+	At         Instant `json:"at"`
+	Ref        string  `json:"ref"`
+}
+
 // Acked records that a paged person acknowledged their pages.
 type Acked struct {
 	Pages []uint64 `json:"pages"`
@@ -217,11 +226,13 @@ func (DraftPosted) Kind() Kind       { return KindDraftPosted }
 func (Published) Kind() Kind         { return KindPublished }
 func (PublishFailed) Kind() Kind     { return KindPublishFailed }
 func (Acked) Kind() Kind             { return KindAcked }
+func (ReceiptRecorded) Kind() Kind   { return KindReceipt }
 
 func init() {
 	for _, p := range []Payload{RegimeAdded{}, RegimeRemoved{}, AwareConfirmed{}, Classified{}, Requested{},
 		Submitted{}, Waived{}, FactSet{}, DraftCreated{}, DraftEdited{}, Reviewed{}, Approved{},
-		ApprovalWithdrawn{}, Rejected{}, Released{}, DraftPosted{}, Published{}, PublishFailed{}, Acked{}} {
+		ApprovalWithdrawn{}, Rejected{}, Released{}, DraftPosted{}, Published{}, PublishFailed{}, Acked{},
+		ReceiptRecorded{}} {
 		register(p)
 	}
 }

@@ -155,7 +155,10 @@ type Obligation struct {
 	Done        *time.Time `json:"done,omitempty"` // submission or release instant
 	Ref         string     `json:"ref,omitempty"`
 	Unapproved  bool       `json:"unapproved,omitempty"`
-	Length      Length     `json:"length"`
+	// Receipt is the authority's acknowledgement of the filing (case number).
+	Receipt    *time.Time `json:"receipt,omitempty"`
+	ReceiptRef string     `json:"receipt_ref,omitempty"`
+	Length     Length     `json:"length"`
 	// Ask: the reminder before this due also asks whether the incident
 	// is still ongoing (final report vs. progress report, 3.6).
 	Ask bool `json:"ask,omitempty"`
@@ -492,6 +495,9 @@ func (c obCalc) finish(o Obligation) Obligation {
 	if sub := s.firstSubmission(o.ID); sub != nil {
 		o.Done, o.Ref = ptr(sub.At), sub.Ref
 		o.Unapproved = kind != "" && !c.released(kind, o.ID, sub.At)
+		if r, ok := s.Receipts[o.ID]; ok {
+			o.Receipt, o.ReceiptRef = ptr(r.At), r.Ref
+		}
 		o.Status = ObMet
 		if o.Due != nil && sub.At.After(*o.Due) {
 			o.Status = ObLate

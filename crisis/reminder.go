@@ -152,6 +152,12 @@ func (s *State) open(p Policy, now time.Time) []item {
 		out = append(out, item{target: Target{Kind: TargetObligation, Name: o.ID}, label: o.ID, due: *o.Due,
 			role: o.Owner, created: anchor, ladder: p.Regs.ladder(o.Length), ask: o.Ask})
 	}
+	for _, id := range ObligationIDs() {
+		if sub := s.receiptPending(id); sub != nil {
+			out = append(out, item{target: Target{Kind: TargetReceipt, Name: id}, label: id,
+				due: sub.At.Add(ReceiptWindow), created: sub.At})
+		}
+	}
 	for _, pg := range s.Pages {
 		if pg.Escalated || len(pg.Acked) >= len(pg.People) {
 			continue

@@ -513,3 +513,43 @@ func TestSC10GDPRChristmas(t *testing.T) {
 	waived.do(hr, "dora", crisis.Submit{Obligation: "gdpr.breach_register", At: crisis.Instant{At: hr}, Ref: "VVT-2026-17"})
 	waived.do(hr, "lena", crisis.Close{})
 }
+
+// TestReceiptCheck: 24 h after a BSIG filing without a recorded receipt the
+// reporter gets a task to check (3.8); a receipt recorded in time, or a
+// filing under another regime, creates none.
+func TestReceiptCheck(t *testing.T) {
+	h := scenario(t, "2026-01-16T16:40:00Z", "bsig", "gdpr")
+	filed := ts("2026-01-17T13:10:00Z")
+	h.do(filed, "rene", crisis.Submit{Obligation: "bsig.erstmeldung", At: crisis.Instant{At: filed}, Ref: "BSI-1"})
+	h.do(filed, "dora", crisis.Submit{Obligation: "gdpr.art33", At: crisis.Instant{At: filed}})
+	var rems []crisis.Reminder
+	for _, r := range crisis.Reminders(h.state(), h.env.Policy, filed) {
+		if r.Target.Kind == crisis.TargetReceipt {
+			rems = append(rems, r)
+		}
+	}
+	if len(rems) != 1 || rems[0].Target.Name != "bsig.erstmeldung" || !rems[0].At.Equal(filed.Add(24*time.Hour)) {
+		t.Fatalf("receipt checks = %+v, want one for bsig.erstmeldung at +24h", rems)
+	}
+	received := h.fork()
+	received.do(filed.Add(2*time.Hour), "rene", crisis.RecordReceipt{Obligation: "bsig.erstmeldung", At: crisis.Instant{At: filed.Add(2 * time.Hour)}, Ref: "BSI-1-E"})
+	for _, r := range crisis.Reminders(received.state(), received.env.Policy, filed) {
+		if r.Target.Kind == crisis.TargetReceipt {
+			t.Fatalf("receipt check after the receipt was recorded: %+v", r)
+		}
+	}
+	if o := received.ob(filed, "bsig.erstmeldung"); o.ReceiptRef != "BSI-1-E" {
+		t.Fatalf("obligation receipt = %q", o.ReceiptRef)
+	}
+	evs := h.do(rems[0].At, "", crisis.FireReminder{Target: rems[0].Target})
+	task, ok := evs[0].Data.(crisis.TaskCreated)
+	if !ok || task.Owner != "rene" || task.Text != "receipt:bsig.erstmeldung" {
+		t.Fatalf("check task = %+v", evs[0].Data)
+	}
+	if _, err := crisis.Decide(h.state(), h.env, "", crisis.FireReminder{Target: rems[0].Target}, rems[0].At.Add(time.Hour)); !errors.Is(err, &crisis.Error{Code: crisis.CodeNoReminder}) {
+		t.Fatalf("second check: %v", err)
+	}
+	if _, err := crisis.Decide(h.state(), h.env, "rene", crisis.RecordReceipt{Obligation: "bsig.meldung", At: crisis.Instant{At: filed}, Ref: "X"}, filed); !errors.Is(err, &crisis.Error{Code: crisis.CodeNotSubmitted}) {
+		t.Fatalf("receipt for an unfiled report: %v", err)
+	}
+}

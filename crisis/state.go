@@ -27,6 +27,7 @@ const (
 	TargetDeadline   TargetKind = "deadline"
 	TargetObligation TargetKind = "obligation"
 	TargetPage       TargetKind = "page"
+	TargetReceipt    TargetKind = "receipt"
 )
 
 // Target names something with a due instant that reminders are about.
@@ -39,7 +40,7 @@ type Target struct {
 // String renders a target as "task:3" or "obligation:bsig.meldung"; it is
 // used as a stable key.
 func (t Target) String() string {
-	if t.Kind == TargetObligation {
+	if t.Kind == TargetObligation || t.Kind == TargetReceipt {
 		return string(t.Kind) + ":" + t.Name
 	}
 	return string(t.Kind) + ":" + strconv.Itoa(t.ID)
@@ -48,8 +49,8 @@ func (t Target) String() string {
 // ParseTarget reads the String form.
 func ParseTarget(s string) (Target, error) {
 	k, n, ok := strings.Cut(s, ":")
-	if ok && k == string(TargetObligation) && IsObligation(n) {
-		return Target{Kind: TargetObligation, Name: n}, nil
+	if ok && (k == string(TargetObligation) || k == string(TargetReceipt)) && IsObligation(n) {
+		return Target{Kind: TargetKind(k), Name: n}, nil
 	}
 	id, err := strconv.Atoi(n)
 	if !ok || err != nil || (k != string(TargetTask) && k != string(TargetDeadline) && k != string(TargetPage)) {
@@ -115,6 +116,7 @@ type State struct {
 	Facts        map[string]Fact             `json:"facts,omitempty"`
 	Drafts       []Draft                     `json:"drafts,omitempty"`
 	Pages        []PageCall                  `json:"pages,omitempty"`
+	Receipts     map[string]Submission       `json:"receipts,omitempty"`
 	Updated      time.Time                   `json:"updated"`
 	Closed       *time.Time                  `json:"closed,omitempty"`
 	LastSeq      uint64                      `json:"last_seq"`
@@ -322,6 +324,7 @@ func (s State) Clone() State {
 	c.Requests = cloneMap(s.Requests)
 	c.Waivers = cloneMap(s.Waivers)
 	c.Facts = cloneMap(s.Facts)
+	c.Receipts = cloneMap(s.Receipts)
 	if s.Submissions != nil {
 		c.Submissions = make(map[string][]Submission, len(s.Submissions))
 		for k, v := range s.Submissions {

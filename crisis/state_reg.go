@@ -124,6 +124,11 @@ func (s *State) applyReg(e Event) bool {
 		if dr := s.Draft(d.Draft); dr != nil {
 			dr.Published = append(dr.Published, d.Post)
 		}
+	case ReceiptRecorded:
+		if s.Receipts == nil {
+			s.Receipts = map[string]Submission{}
+		}
+		s.Receipts[d.Obligation] = Submission{At: d.At.At, Ref: d.Ref, By: e.Actor}
 	case PublishFailed:
 	case Acked:
 		for _, seq := range d.Pages {

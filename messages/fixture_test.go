@@ -124,8 +124,8 @@ type fixture struct {
 	morning crisis.State    // Saturday 10:00: open, several items overdue
 	resolve crisis.State    // after resolve
 	// branches: what-if events on top of some state
-	awareEarlier, detectedLater, metLate              step
-	regimeAdded, regimeRemoved, escalated, obReminder, correction step
+	awareEarlier, detectedLater, metLate                                       step
+	regimeAdded, regimeRemoved, escalated, obReminder, correction, receiptTask step
 }
 
 func task(n int) crisis.Target     { return crisis.Target{Kind: crisis.TargetTask, ID: n} }
@@ -206,6 +206,8 @@ func newFixture(t testing.TB) *fixture {
 	mark("publish_failed", in.do("2026-11-21 17:50:03", "", crisis.RecordFailure{Draft: 2, Room: crisis.Room{Platform: "mattermost", ID: "kunden", Name: "~kunden"}, Error: "403 Forbidden: bot is not a member of the channel"}))
 	mark("submitted", in.do("2026-11-21 18:00:00", "eva", crisis.Submit{Obligation: "bsig.erstmeldung", At: inst("2026-11-21 17:55"), Ref: "BSI-2026-4711"}))
 	f.correction = in.branch().step(t, "2026-11-21 18:30:00", "anna", crisis.Aware{At: inst("2026-11-20 21:00"), Reason: "Der Dienstleister hatte den Abfluss schon um 21:00 gemeldet."})
+	f.receiptTask = in.branch().step(t, "2026-11-22 18:00:00", "", crisis.FireReminder{Target: crisis.Target{Kind: crisis.TargetReceipt, Name: "bsig.erstmeldung"}})
+	mark("receipt", in.do("2026-11-22 08:00:00", "eva", crisis.RecordReceipt{Obligation: "bsig.erstmeldung", At: inst("2026-11-22 07:55"), Ref: "BSI-2026-4711-E"}))
 	mark("requested", in.do("2026-11-22 09:00:00", "eva", crisis.Request{Obligation: "bsig.zwischenmeldung", At: inst("2026-11-22 08:45"), Due: ptrInst(inst("2026-11-23 12:00")), Ref: "BSI-2026-4711"}))
 	mark("waived", in.do("2026-11-22 10:00:00", "eva", crisis.Waive{Obligation: "gdpr.art34", Reason: "Art. 34 Abs. 3 lit. a: Die betroffenen Datensätze waren verschlüsselt, der Schlüssel ist nicht kompromittiert."}))
 	f.obReminder = in.branch().step(t, "2026-11-22 11:00:00", "", crisis.FireReminder{Target: crisis.Target{Kind: crisis.TargetObligation, Name: "bsig.meldung"}})

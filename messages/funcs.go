@@ -180,8 +180,10 @@ func funcs(l Lang, set *template.Template) template.FuncMap {
 		// tt is a task's text; tasks the bot creates itself carry a key
 		// ("correction:bsig.meldung") rendered in the reader's language.
 		"tt": func(text string) string {
-			if id, ok := strings.CutPrefix(text, "correction:"); ok && crisis.IsObligation(id) {
-				return strings.ReplaceAll(lookup("task.", "correction"), "{report}", lookup("ob.", id))
+			for _, kind := range []string{"correction", "receipt"} {
+				if id, ok := strings.CutPrefix(text, kind+":"); ok && crisis.IsObligation(id) {
+					return strings.ReplaceAll(lookup("task.", kind), "{report}", lookup("ob.", id))
+				}
 			}
 			return text
 		},

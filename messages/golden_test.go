@@ -163,6 +163,7 @@ func noticeCases(f *fixture) map[crisis.Kind][]noticeCase {
 			{"task with due time", f.at["task_created"], []crisis.PersonID{"bernd"}},
 			{"checklist item", fh7, []crisis.PersonID{"bernd"}},
 			{"correction after a filed report", f.correction, []crisis.PersonID{"eva"}},
+			{"no receipt 24 h after filing", f.receiptTask, []crisis.PersonID{"eva"}},
 		},
 		crisis.KindTaskDone: {
 			{"checklist item", f.at["task_done_fh"], []crisis.PersonID{"anna"}},
@@ -214,6 +215,7 @@ func noticeCases(f *fixture) map[crisis.Kind][]noticeCase {
 		crisis.KindPublished:     {{"customer notice published", f.at["published"], []crisis.PersonID{"carla"}}},
 		crisis.KindPublishFailed: {{"no access", f.at["publish_failed"], []crisis.PersonID{"carla"}}},
 		crisis.KindAcked:         {{"legal acknowledged", f.at["acknowledged"], []crisis.PersonID{"anna"}}},
+		crisis.KindReceipt:       {{"BSI receipt", f.at["receipt"], []crisis.PersonID{"anna"}}},
 		crisis.KindClosed:        {{"closed", f.at["closed"], []crisis.PersonID{"eva"}}},
 	}
 }

@@ -111,7 +111,7 @@ var kinds = []crisis.Kind{
 	crisis.KindRequested, crisis.KindSubmitted, crisis.KindWaived, crisis.KindFactSet,
 	crisis.KindDraftCreated, crisis.KindDraftEdited, crisis.KindReviewed, crisis.KindApproved,
 	crisis.KindApprovalRevoked, crisis.KindRejected, crisis.KindReleased, crisis.KindDraftPosted,
-	crisis.KindPublished, crisis.KindPublishFailed, crisis.KindAcked,
+	crisis.KindPublished, crisis.KindPublishFailed, crisis.KindAcked, crisis.KindReceipt,
 }
 
 var defaultRenderer = sync.OnceValues(New)

@@ -39,7 +39,7 @@ var domainCodes = []crisis.Code{
 	crisis.CodeStaleRevision, crisis.CodeNotApprover, crisis.CodeSelfApproval, crisis.CodeLintErrors,
 	crisis.CodeLintWarnings, crisis.CodeBreakGlass, crisis.CodeNeedsReason, crisis.CodeNoPending,
 	crisis.CodeSameApprover, crisis.CodeDelayReasons, crisis.CodeRegisterMissing, crisis.CodeNothingToAck,
-	crisis.CodeDraftRejected,
+	crisis.CodeDraftRejected, crisis.CodeNotSubmitted,
 }
 
 // usageCodes lists every usage error code of package commands.
@@ -65,7 +65,7 @@ var commandNames = []string{
 	"decision", "timeline", "task", "done", "tasks", "deadline", "deadlines",
 	"aware", "detected", "snooze", "resolve", "close", "export", "help",
 	"regime", "classify", "request", "submitted", "waive", "set", "facts", "draft",
-	"drafts", "edit", "review", "approve", "reject", "ack",
+	"drafts", "edit", "review", "approve", "reject", "ack", "receipt",
 }
 
 // Ensure every domain and usage error code has its own text in both
