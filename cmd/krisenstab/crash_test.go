@@ -111,7 +111,9 @@ func TestCrashSafety(t *testing.T) {
 		now := base.Add(time.Duration(round) * 10 * time.Minute)
 		input := []string{room}
 		if round == 0 {
-			input = []string{"/crisis start Crash"}
+			// With the statutory clocks on, their reminders go through the
+			// same kills as the task reminders.
+			input = []string{"/crisis start Crash --regime bsig,gdpr", "/crisis aware now"}
 		}
 		for i := range 12 {
 			input = append(input, fmt.Sprintf("/crisis log crash-%d-%d", round, i))
@@ -148,13 +150,16 @@ func TestCrashSafety(t *testing.T) {
 	}
 	logged := map[string]bool{}
 	steps := map[string]time.Duration{}
-	reminders := 0
+	reminders, statutory := 0, 0
 	for _, e := range evs {
 		switch d := e.Data.(type) {
 		case crisis.Logged:
 			logged[d.Text] = true
 		case crisis.ReminderSent:
 			reminders++
+			if d.Target.Kind == crisis.TargetObligation {
+				statutory++
+			}
 			if prev, ok := steps[d.Target.String()]; ok && d.Step <= prev {
 				t.Errorf("reminder for %s step %v decided after step %v (duplicate or reorder)", d.Target, d.Step, prev)
 			}
@@ -183,8 +188,8 @@ func TestCrashSafety(t *testing.T) {
 	if err != nil || len(pending) != 0 {
 		t.Errorf("outbox not empty after clean run: %v %v", pending, err)
 	}
-	if len(acked) < 50 || reminders < 10 {
-		t.Errorf("test did too little: %d acknowledged logs, %d reminders", len(acked), reminders)
+	if len(acked) < 50 || reminders < 10 || statutory < 3 {
+		t.Errorf("test did too little: %d acknowledged logs, %d reminders (%d statutory)", len(acked), reminders, statutory)
 	}
-	t.Logf("%d kills, %d acknowledged logs, %d events, %d reminders, %d duplicate deliveries", kills, len(acked), len(evs), reminders, dups)
+	t.Logf("%d kills, %d acknowledged logs, %d events, %d reminders (%d statutory), %d duplicate deliveries", kills, len(acked), len(evs), reminders, statutory, dups)
 }
